@@ -1,0 +1,230 @@
+"""Build the derived tables of gongkai.db from the archive.
+
+Reads report pages back out of the WARC files (never from the network), runs
+the extractor and the checks, and writes agencies, reports, figures, checks,
+warnings and the full-text index with sqlite-utils. Re-running it gives the
+same tables: everything here is derived from `captures` and the WARC files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from archive import db
+from archive.checks import run_checks
+from archive.extract import extract_document
+from archive.search import segment
+from archive.warc import read_record
+
+DERIVED_TABLES = ["report_tokens_fts", "report_tokens", "warnings", "checks", "figures",
+                  "reports", "agencies"]
+
+
+@dataclass
+class ArchivedReport:
+    """A report page the crawler found, and the archived response that holds it."""
+    url: str
+    metadata: dict
+    capture: dict  # a row of `captures`
+    first_seen: str
+
+
+def archived_reports(database, data_dir) -> list[ArchivedReport]:
+    """Latest crawler metadata per report URL, joined to the response it describes."""
+    latest: dict[str, dict] = {}
+    for row in database.query(
+            "select * from captures where record_type = 'metadata' order by id"):
+        record = read_record(data_dir, row["warc_file"], row["offset"])
+        metadata = json.loads(record.payload)
+        if metadata.get("kind") == "report_page":
+            latest[metadata["url"]] = metadata
+    found = []
+    for url, metadata in latest.items():
+        capture_id = (metadata.get("capture") or {}).get("id")
+        capture = None
+        if capture_id:
+            capture = next(database.query("select * from captures where id = ?", [capture_id]), None)
+        if capture is None:
+            capture = next(database.query(
+                "select * from captures where url = ? and record_type = 'response' and status = 200 "
+                "order by fetched_at desc limit 1", [url]), None)
+        if capture is None:
+            continue
+        first_seen = next(database.query(
+            "select min(fetched_at) as t from captures where url = ? and record_type = 'response' "
+            "and status = 200", [url]))["t"]
+        found.append(ArchivedReport(url, metadata, capture, first_seen))
+    return found
+
+
+def _drop_derived(database) -> None:
+    for table in DERIVED_TABLES:
+        if table in database.table_names():
+            database[table].drop()
+    for view in database.view_names():
+        database[view].drop()
+
+
+def _create_tables(database) -> None:
+    database["agencies"].create({
+        "id": int, "site": str, "name": str, "full_name": str, "kind": str, "column_url": str,
+    }, pk="id")
+    database["reports"].create({
+        "id": int, "url": str, "site": str, "agency_id": int, "agency": str, "agency_kind": str,
+        "report_year": int, "template": str, "title": str, "published": str,
+        "list_date": str, "first_seen": str, "fetched_at": str, "capture_id": int,
+        "warc_file": str, "warc_offset": int, "payload_sha256": str, "extractor_version": str,
+        "figure_count": int, "warning_count": int, "failed_checks": int, "text": str,
+    }, pk="id", foreign_keys=[("agency_id", "agencies", "id"), ("capture_id", "captures", "id")])
+    # INTEGER affinity keeps counts as integers and money such as 1.25 as REAL.
+    database["figures"].create({
+        "report_id": int, "key": str, "value": int, "raw": str, "table_name": str,
+    }, pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")])
+    database["checks"].create({
+        "report_id": int, "rule": str, "check_id": str, "status": str, "detail": str,
+        "compared": str,
+    }, foreign_keys=[("report_id", "reports", "id")])
+    database["warnings"].create({"report_id": int, "message": str},
+                                foreign_keys=[("report_id", "reports", "id")])
+    database["report_tokens"].create({"report_id": int, "tokens": str}, pk="report_id",
+                                     foreign_keys=[("report_id", "reports", "id")])
+    database["reports"].create_index(["agency_id", "report_year"])
+    database["figures"].create_index(["key"])
+    database["checks"].create_index(["report_id"])
+    database["checks"].create_index(["rule", "status"])
+
+
+def _table_name(key: str) -> str:
+    if key.startswith("proactive."):
+        return "二"
+    if key.startswith("applications."):
+        return "三"
+    return "四"
+
+
+def _agency_key(report: ArchivedReport) -> tuple:
+    meta = report.metadata
+    return (meta.get("site"), meta.get("column") or meta.get("unit"))
+
+
+def build(data_dir: str | os.PathLike,
+          progress: Callable[[Iterable], Iterable] | None = None) -> dict:
+    """(Re)build every derived table. Returns counts for the caller to print."""
+    database = db.open_database(data_dir)
+    db.ensure_captures_table(database)
+    reports = archived_reports(database, data_dir)
+    # Cross-year checks need last year's report of the same agency, so extract
+    # each agency's reports in year order.
+    results = []
+    iterator = progress(reports) if progress else reports
+    for report in iterator:
+        record = read_record(data_dir, report.capture["warc_file"], report.capture["offset"])
+        content_type = dict((k.lower(), v) for k, v in record.headers).get("content-type")
+        meta = report.metadata
+        result = extract_document(record.payload, content_type=content_type,
+                                  filename=report.url, hints={
+                                      "title": meta.get("list_title"),
+                                      "published": meta.get("list_date"),
+                                      "agency": meta.get("unit"),
+                                  })
+        results.append((report, result))
+
+    by_agency: dict[tuple, list] = defaultdict(list)
+    for report, result in results:
+        by_agency[_agency_key(report)].append((report, result))
+
+    counts = {"reports": 0, "figures": 0, "checks": 0, "failed_checks": 0, "warnings": 0}
+    with database.conn:
+        _drop_derived(database)
+        _create_tables(database)
+        for key, items in sorted(by_agency.items(), key=lambda kv: str(kv[0])):
+            first_report = items[0][0].metadata
+            names = [r.get("agency") for _, r in items if r.get("agency")]
+            agency_id = database["agencies"].insert({
+                "site": first_report.get("site"),
+                "name": first_report.get("unit"),
+                "full_name": max(set(names), key=names.count) if names else first_report.get("unit"),
+                "kind": first_report.get("agency_kind"),
+                "column_url": first_report.get("column"),
+            }).last_pk
+            previous = None
+            for report, result in sorted(items, key=lambda item: item[1].get("report_year") or 0):
+                if previous is not None and result.get("report_year") and \
+                        previous.get("report_year") == result["report_year"] - 1:
+                    result["checks"] = run_checks(result, previous)
+                _insert_report(database, agency_id, report, result, counts)
+                previous = result
+        database["report_tokens"].enable_fts(["tokens"], create_triggers=False)
+        database.execute("insert into report_tokens_fts(report_tokens_fts) values ('rebuild')")
+        _create_views(database)
+    counts["agencies"] = database["agencies"].count
+    return counts
+
+
+def _insert_report(database, agency_id, report: ArchivedReport, result: dict, counts) -> None:
+    meta = report.metadata
+    failed = sum(1 for check in result["checks"] if check["status"] == "FAIL")
+    report_id = database["reports"].insert({
+        "url": report.url,
+        "site": meta.get("site"),
+        "agency_id": agency_id,
+        "agency": result.get("agency") or meta.get("unit"),
+        "agency_kind": meta.get("agency_kind"),
+        "report_year": result.get("report_year"),
+        "template": result.get("template"),
+        "title": result.get("title") or meta.get("list_title"),
+        "published": result.get("published") or meta.get("list_date"),
+        "list_date": meta.get("list_date"),
+        "first_seen": report.first_seen,
+        "fetched_at": report.capture["fetched_at"],
+        "capture_id": report.capture["id"],
+        "warc_file": report.capture["warc_file"],
+        "warc_offset": report.capture["offset"],
+        "payload_sha256": report.capture["payload_sha256"],
+        "extractor_version": result.get("extractor_version"),
+        "figure_count": len(result["figures"]),
+        "warning_count": len(result["warnings"]),
+        "failed_checks": failed,
+        "text": result.get("text") or "",
+    }).last_pk
+    raw = result.get("raw", {})
+    database["figures"].insert_all(({
+        "report_id": report_id, "key": key, "value": value, "raw": raw.get(key),
+        "table_name": _table_name(key),
+    } for key, value in result["figures"].items()), batch_size=500)
+    database["checks"].insert_all(({
+        "report_id": report_id, "rule": check["rule"], "check_id": check.get("id", check["rule"]),
+        "status": check["status"], "detail": check.get("detail"),
+        "compared": json.dumps(check.get("compared"), ensure_ascii=False),
+    } for check in result["checks"]))
+    database["warnings"].insert_all(({"report_id": report_id, "message": message}
+                                     for message in result["warnings"]))
+    database["report_tokens"].insert({
+        "report_id": report_id,
+        "tokens": segment(" ".join(filter(None, [result.get("title"), result.get("text")]))),
+    })
+    counts["reports"] += 1
+    counts["figures"] += len(result["figures"])
+    counts["checks"] += len(result["checks"])
+    counts["failed_checks"] += failed
+    counts["warnings"] += len(result["warnings"])
+
+
+def _create_views(database) -> None:
+    # Table 三/四 headline figures side by side: what journalists compare first.
+    database.create_view("report_summary", """
+        select r.id as report_id, r.agency, r.agency_kind, r.report_year, r.template, r.published,
+          max(case when f.key = 'applications.new_received.total' then f.value end) as new_applications,
+          max(case when f.key = 'applications.handled_total.total' then f.value end) as handled,
+          max(case when f.key = 'applications.disclosed.total' then f.value end) as disclosed,
+          max(case when f.key = 'review.total' then f.value end) as reviews,
+          max(case when f.key = 'litigation.direct.total' then f.value end) as lawsuits_direct,
+          max(case when f.key = 'litigation.after_review.total' then f.value end) as lawsuits_after_review,
+          r.failed_checks, r.warning_count, r.url
+        from reports r left join figures f on f.report_id = r.id
+        group by r.id
+    """)

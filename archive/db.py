@@ -1,0 +1,62 @@
+"""The one SQLite file, `gongkai.db`, and the archive index inside it.
+
+The `captures` table is the index of the WARC files: it is only appended to.
+Every other table is derived from the archive and rebuilt by `gongkai extract`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+DB_NAME = "gongkai.db"
+
+
+def database_path(data_dir: str | os.PathLike) -> Path:
+    return Path(data_dir) / DB_NAME
+
+
+def open_database(data_dir: str | os.PathLike) -> sqlite_utils.Database:
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    database = sqlite_utils.Database(database_path(data_dir))
+    # WAL lets Datasette read while a crawl appends; the timeout lets several
+    # crawler processes share the index without 'database is locked' errors.
+    database.execute("PRAGMA journal_mode=WAL")
+    database.execute("PRAGMA busy_timeout=30000")
+    return database
+
+
+CAPTURE_COLUMNS = {
+    "id": int,
+    "url": str,
+    "fetched_at": str,
+    "record_type": str,
+    "status": int,
+    "content_type": str,
+    "payload_sha256": str,
+    "payload_length": int,
+    "warc_record_id": str,
+    "warc_file": str,
+    "offset": int,
+    "length": int,
+    "site": str,
+}
+
+
+def ensure_captures_table(database: sqlite_utils.Database) -> None:
+    if "captures" not in database.table_names():
+        database["captures"].create(CAPTURE_COLUMNS, pk="id", not_null={"url", "record_type"})
+        database["captures"].create_index(["url", "fetched_at"])
+        database["captures"].create_index(["record_type"])
+
+
+def insert_capture(database: sqlite_utils.Database, row: dict) -> int:
+    with database.conn:
+        cursor = database.conn.execute(
+            "insert into captures (url, fetched_at, record_type, status, content_type, "
+            "payload_sha256, payload_length, warc_record_id, warc_file, offset, length, site) "
+            "values (:url, :fetched_at, :record_type, :status, :content_type, :payload_sha256, "
+            ":payload_length, :warc_record_id, :warc_file, :offset, :length, :site)", row)
+    return cursor.lastrowid

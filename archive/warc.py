@@ -1,0 +1,227 @@
+"""The WARC store: every fetched byte, written once, plus the `captures` index.
+
+Records are gzip-compressed one per member so any record can be read back by
+seeking to its offset; a crash loses at most the record being written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive import db
+
+WARC_DIR = "warc"
+DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+
+# Scrapy hands us a de-chunked body, so a chunked header would lie about the
+# bytes that follow it; replay tools then fail to parse the record.
+_HOP_BY_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class Capture:
+    id: int
+    url: str
+    record_type: str
+    warc_file: str
+    offset: int
+    length: int
+
+
+class WarcStore:
+    """Appends request/response/metadata records to rotating WARC files."""
+
+    def __init__(self, data_dir: str | os.PathLike, *, site: str | None = None,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
+        self.data_dir = Path(data_dir)
+        self.warc_dir = self.data_dir / WARC_DIR
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        self.site = site
+        self.max_file_bytes = max_file_bytes
+        self._file = None
+        self._writer = None
+        self._name = None
+        self._serial = 0
+        self._lock = threading.Lock()
+        self.index = db.open_database(self.data_dir)
+        db.ensure_captures_table(self.index)
+
+    # -- files ---------------------------------------------------------------
+
+    def _open_next(self) -> None:
+        self._close_file()
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        host = socket.gethostname().split(".")[0] or "host"
+        while True:
+            name = f"gongkai-{stamp}-{host}-{os.getpid()}-{self._serial:05d}.warc.gz"
+            self._serial += 1
+            path = self.warc_dir / name
+            if not path.exists():
+                break
+        # 'xb': a closed WARC file is never reopened for writing.
+        self._file = open(path, "xb")
+        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        self._name = f"{WARC_DIR}/{name}"
+        info = self._writer.create_warcinfo_record(name, {
+            "software": "gongkai (warcio)",
+            "format": "WARC File Format 1.1",
+            "description": "政府信息公开工作年度报告 archive",
+        })
+        self._write(info)
+
+    def _close_file(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            self._file = None
+
+    def _write(self, record) -> tuple[str, int, int]:
+        if self._file is None or self._file.tell() >= self.max_file_bytes:
+            self._open_next()
+        offset = self._file.tell()
+        self._writer.write_record(record)
+        self._file.flush()
+        return self._name, offset, self._file.tell() - offset
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_file()
+            self.index.conn.close()
+
+    # -- records -------------------------------------------------------------
+
+    def write_exchange(self, *, url: str, method: str, request_headers: list[tuple[bytes, bytes]],
+                       request_body: bytes, status: int, reason: str,
+                       response_headers: list[tuple[bytes, bytes]], body: bytes,
+                       fetched_at: str | None = None) -> Capture:
+        """Write one request record and its response record; index both."""
+        fetched_at = fetched_at or utc_now()
+        parts = urlsplit(url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        with self._lock:
+            response_http = StatusAndHeaders(
+                f"{status} {reason}".strip(),
+                [(_s(k), _s(v)) for k, v in response_headers if k.lower() not in _HOP_BY_HOP],
+                protocol="HTTP/1.1")
+            response = self._writer_record(url, "response", body, response_http, fetched_at)
+            request_http = StatusAndHeaders(
+                f"{method} {target} HTTP/1.1",
+                [(_s(k), _s(v)) for k, v in request_headers],
+                is_http_request=True)
+            request = self._writer_record(url, "request", request_body or b"", request_http, fetched_at)
+            request.rec_headers.add_header(
+                "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+            content_type = _header(response_headers, b"content-type")
+            sha256 = hashlib.sha256(body).hexdigest()
+            name, offset, length = self._write(response)
+            response_id = db.insert_capture(self.index, {
+                "url": url, "fetched_at": fetched_at, "record_type": "response",
+                "status": status, "content_type": content_type, "payload_sha256": sha256,
+                "payload_length": len(body),
+                "warc_record_id": response.rec_headers.get_header("WARC-Record-ID"),
+                "warc_file": name, "offset": offset, "length": length, "site": self.site,
+            })
+            name, offset, length = self._write(request)
+            db.insert_capture(self.index, {
+                "url": url, "fetched_at": fetched_at, "record_type": "request",
+                "status": None, "content_type": None, "payload_sha256": None,
+                "payload_length": len(request_body or b""),
+                "warc_record_id": request.rec_headers.get_header("WARC-Record-ID"),
+                "warc_file": name, "offset": offset, "length": length, "site": self.site,
+            })
+            return Capture(response_id, url, "response", name, offset, length)
+
+    def write_metadata(self, url: str, payload: dict, *, refers_to: str | None = None,
+                       fetched_at: str | None = None) -> Capture:
+        """Record what the crawler learnt about a URL (list title, date, column)."""
+        fetched_at = fetched_at or utc_now()
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        with self._lock:
+            if self._file is None:
+                self._open_next()
+            record = self._writer.create_warc_record(
+                url, "metadata", payload=io.BytesIO(body),
+                warc_content_type="application/json",
+                warc_headers_dict={"WARC-Date": fetched_at})
+            if refers_to:
+                record.rec_headers.add_header("WARC-Refers-To", refers_to)
+            name, offset, length = self._write(record)
+            capture_id = db.insert_capture(self.index, {
+                "url": url, "fetched_at": fetched_at, "record_type": "metadata",
+                "status": None, "content_type": "application/json",
+                "payload_sha256": hashlib.sha256(body).hexdigest(),
+                "payload_length": len(body),
+                "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
+                "warc_file": name, "offset": offset, "length": length, "site": self.site,
+            })
+            return Capture(capture_id, url, "metadata", name, offset, length)
+
+    def _writer_record(self, url, record_type, body, http_headers, fetched_at):
+        if self._file is None:
+            self._open_next()
+        return self._writer.create_warc_record(
+            url, record_type, payload=io.BytesIO(body), http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": fetched_at})
+
+
+@dataclass
+class StoredRecord:
+    url: str
+    record_type: str
+    status: int | None
+    headers: list[tuple[str, str]]
+    payload: bytes
+
+
+def read_record(data_dir: str | os.PathLike, warc_file: str, offset: int) -> StoredRecord:
+    """Read one record back by seeking to it; the rest of the file is not touched."""
+    with open(Path(data_dir) / warc_file, "rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh):
+            status = None
+            headers: list[tuple[str, str]] = []
+            if record.http_headers is not None:
+                headers = list(record.http_headers.headers)
+                if record.rec_type == "response":
+                    status = int(record.http_headers.get_statuscode() or 0)
+            return StoredRecord(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                record_type=record.rec_type,
+                status=status,
+                headers=headers,
+                payload=record.content_stream().read(),
+            )
+    raise ValueError(f"no WARC record at {warc_file}:{offset}")
+
+
+def _s(value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value)
+
+
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return _s(value)
+    return None

@@ -1,0 +1,25 @@
+"""One WARC store per crawl, shared by the capture middleware and the pipeline."""
+
+from __future__ import annotations
+
+from scrapy import signals
+
+from archive.warc import WarcStore
+
+
+def archive_store(crawler) -> WarcStore:
+    store = getattr(crawler, "gongkai_store", None)
+    if store is None:
+        store = WarcStore(crawler.settings.get("GONGKAI_DATA_DIR", "data"),
+                          max_file_bytes=crawler.settings.getint("GONGKAI_WARC_MAX_BYTES",
+                                                                 512 * 1024 * 1024))
+        crawler.gongkai_store = store
+        crawler.signals.connect(lambda spider: store.close(), signal=signals.spider_closed,
+                                weak=False)
+
+        def label_captures(spider):
+            site = getattr(spider, "site", None)
+            store.site = getattr(site, "name", None) or spider.name
+
+        crawler.signals.connect(label_captures, signal=signals.spider_opened, weak=False)
+    return store

@@ -1,0 +1,43 @@
+"""Downloader middlewares shared by every spider."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from crawler.archiving import archive_store
+
+
+class WarcCaptureMiddleware:
+    """Writes every response, with the request that asked for it, to the WARC store.
+
+    It sits closest to the downloader (order 950) so it sees each response as
+    received: before decompression, retries and redirects rewrite it, and
+    including the redirects, errors and robots.txt fetches themselves.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store = archive_store(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        request_headers = [(b"Host", urlsplit(request.url).netloc.encode("ascii"))]
+        request_headers += [(k, v) for k, values in request.headers.items() for v in values]
+        response_headers = [(k, v) for k, values in response.headers.items() for v in values]
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        capture = self.store.write_exchange(
+            url=response.url, method=request.method, request_headers=request_headers,
+            request_body=request.body, status=response.status, reason=reason,
+            response_headers=response_headers, body=response.body)
+        request.meta["gongkai_capture"] = {"id": capture.id, "warc_file": capture.warc_file,
+                                           "offset": capture.offset}
+        self.crawler.stats.inc_value("gongkai/archived_responses")
+        self.crawler.stats.inc_value("gongkai/archived_bytes", len(response.body))
+        return response

@@ -1,0 +1,32 @@
+"""Item pipelines: what the spider learnt about a report goes into the archive too."""
+
+from __future__ import annotations
+
+from crawler.archiving import archive_store
+
+
+class ReportMetadataPipeline:
+    """Stores each report item as a WARC metadata record beside its response.
+
+    Extraction reads these records, so everything the database holds can be
+    rebuilt from the WARC files alone.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        store = archive_store(self.crawler)
+        capture = item.get("capture") or {}
+        refers_to = None
+        if capture.get("id"):
+            row = store.index.execute(
+                "select warc_record_id from captures where id = ?", [capture["id"]]).fetchone()
+            refers_to = row[0] if row else None
+        store.write_metadata(item["url"], dict(item), refers_to=refers_to)
+        self.crawler.stats.inc_value("gongkai/report_pages")
+        return item

@@ -1,0 +1,33 @@
+"""Scrapy settings for gongkai. Polite by default: these are public servants' servers."""
+
+BOT_NAME = "gongkai"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = ("gongkai/0.1 (+https://github.com/gongkai-archive/gongkai; "
+              "archive of 政府信息公开工作年度报告)")
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 3
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.WarcCaptureMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ReportMetadataPipeline": 300,
+}
+
+# Where WARC files and gongkai.db live (`gongkai --data DIR`).
+GONGKAI_DATA_DIR = "data"
+GONGKAI_WARC_MAX_BYTES = 512 * 1024 * 1024
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,104 @@
+"""Spider for the Ganzhou 集约化 CMS family (会昌县 and its peers).
+
+Walks the 政府信息公开 navigation to every annual-report column (column ids are
+discovered, never configured), pages through each `xxgk_list.shtml` and fetches
+every report page. The page bytes are archived by the WARC middleware; the
+spider hands over only what the list and breadcrumb say about each report.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import scrapy
+
+from crawler.families import ganzhou
+from crawler.registry import load_site
+
+
+class GanzhouSpider(scrapy.Spider):
+    name = "ganzhou"
+
+    def __init__(self, site: str = "huichang", base_url: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._site_name = site
+        self._base_url_arg = base_url
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        base_url = spider._base_url_arg or crawler.settings.get("GONGKAI_BASE_URL")
+        spider.site = load_site(spider._site_name, base_url)
+        spider.allowed_domains = [spider.site.host]
+        discovery = spider.site.discovery
+        spider.nav_page = re.compile(discovery["nav_page"])
+        spider.list_page = re.compile(discovery["list_page"])
+        spider.column_title = re.compile(discovery["column_title"])
+        spider.max_nav_depth = int(discovery.get("max_nav_depth", 3))
+        return spider
+
+    async def start(self):
+        for entry in self.site.entries:
+            yield scrapy.Request(self.site.base_url + entry, callback=self.parse_nav,
+                                 cb_kwargs={"depth": 0})
+
+    # -- navigation ------------------------------------------------------------
+
+    def in_scope(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.hostname == self.site.host and parts.path.startswith(self.site.scope_prefix)
+
+    def parse_nav(self, response, depth: int):
+        for link in ganzhou.links(response.text, response.url):
+            if not self.in_scope(link.url):
+                continue
+            path = urlsplit(link.url).path
+            if self.list_page.search(path):
+                if self.column_title.search(link.text):
+                    column = path.rsplit("/", 1)[0] + "/"
+                    yield scrapy.Request(link.url, callback=self.parse_list,
+                                         cb_kwargs={"column": column, "column_title": link.text})
+            elif self.nav_page.search(path) and depth < self.max_nav_depth:
+                yield scrapy.Request(link.url, callback=self.parse_nav,
+                                     cb_kwargs={"depth": depth + 1})
+
+    # -- column lists ----------------------------------------------------------
+
+    def parse_list(self, response, column: str, column_title: str):
+        page = ganzhou.parse_list(response.text, response.url)
+        for entry in page.entries:
+            # Lists on this CMS can bleed into other columns; keep our own only.
+            if not self.in_scope(entry.url) or not urlsplit(entry.url).path.startswith(column):
+                continue
+            yield scrapy.Request(entry.url, callback=self.parse_report, cb_kwargs={
+                "column": column, "column_title": column_title,
+                "list_title": entry.title, "list_date": entry.date, "list_url": response.url})
+        # Turn pages one at a time: a declared page count can exceed the real one,
+        # so stop at the first empty (or missing) page.
+        if page.entries and page.current < page.page_count:
+            yield scrapy.Request(page.page_url(response.url, page.current + 1),
+                                 callback=self.parse_list,
+                                 cb_kwargs={"column": column, "column_title": column_title})
+
+    # -- report pages ----------------------------------------------------------
+
+    def parse_report(self, response, column, column_title, list_title, list_date, list_url):
+        trail = ganzhou.breadcrumb(response.text)
+        section = trail[1] if len(trail) > 1 else None
+        unit = trail[2] if len(trail) > 3 else None
+        yield {
+            "kind": "report_page",
+            "url": response.url,
+            "site": self.site.name,
+            "family": self.site.family,
+            "column": column,
+            "column_title": column_title,
+            "list_url": list_url,
+            "list_title": list_title,
+            "list_date": list_date,
+            "breadcrumb": trail,
+            "unit": unit or self.site.title,
+            "agency_kind": self.site.agency_kind(section),
+            "capture": response.meta.get("gongkai_capture"),
+        }

@@ -1,0 +1,211 @@
+"""The `gongkai` command: one front for the portal, the crawl, extraction and serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+data_option = click.option("--data", "data_dir", default="data", show_default=True,
+                           type=click.Path(file_okay=False),
+                           help="Folder holding the WARC files and gongkai.db.")
+
+
+@click.group()
+@click.version_option(package_name="gongkai")
+def main():
+    """gongkai (公开): archive of 政府信息公开工作年度报告."""
+
+
+# -- simulated portal ----------------------------------------------------------
+
+@main.group()
+def portal():
+    """The built-in simulated government portal (offline demo and test bed)."""
+
+
+@portal.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--seed", default=1, show_default=True, type=int)
+def portal_serve(host, port, seed):
+    """Serve the simulated 会昌县 portal until interrupted."""
+    from gongkai.portal.model import build_portal
+    from gongkai.portal.server import PortalServer
+
+    server = PortalServer(build_portal(seed=seed), host=host, port=port)
+    server.start()
+    click.echo(f"simulated portal (seed {seed}) at {server.url}hcxxxgk/ — Ctrl-C to stop")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+@portal.command("truth")
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--base-url", default="http://www.huichang.gov.cn/", show_default=True,
+              help="Base URL the report URLs are written against.")
+def portal_truth(out, seed, base_url):
+    """Write the ground truth of the simulated portal as JSON."""
+    from gongkai.portal.model import build_portal
+    from gongkai.portal.truth import ground_truth
+
+    json.dump(ground_truth(build_portal(seed=seed), base_url), out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+# -- crawling ------------------------------------------------------------------
+
+@main.command()
+def sites():
+    """List the portals in the site registry."""
+    from crawler.registry import load_site, site_names
+
+    for name in site_names():
+        site = load_site(name)
+        click.echo(f"{name}\t{site.family}\t{site.base_url}\t{site.title}")
+
+
+@main.command()
+@click.argument("site")
+@click.option("--base-url", help="Crawl this copy of the site instead (e.g. the simulated portal).")
+@data_option
+def crawl(site, base_url, data_dir):
+    """Crawl SITE from the registry into the archive."""
+    from crawler.registry import UnknownSite, load_site
+    from crawler.run import crawl as run_crawl
+
+    try:
+        load_site(site)
+    except UnknownSite as error:
+        raise click.BadParameter(str(error), param_hint="SITE")
+    stats = run_crawl(site, base_url, data_dir)
+    _print_crawl_stats(stats)
+    if stats.get("finish_reason") != "finished":
+        sys.exit(1)
+
+
+def _print_crawl_stats(stats: dict) -> None:
+    click.echo(
+        f"crawl {stats.get('finish_reason')}: "
+        f"{stats.get('downloader/request_count', 0)} requests, "
+        f"{stats.get('gongkai/archived_responses', 0)} responses archived "
+        f"({stats.get('gongkai/archived_bytes', 0)} bytes), "
+        f"{stats.get('gongkai/report_pages', 0)} report pages, "
+        f"{stats.get('log_count/ERROR', 0)} errors", err=True)
+
+
+# -- extraction ----------------------------------------------------------------
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction of FILE as JSON.")
+@data_option
+def extract(file, as_json, data_dir):
+    """Extract every archived report into gongkai.db, or one local FILE."""
+    if file:
+        from archive.extract import extract_file
+
+        result = extract_file(file)
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            _print_single(result)
+        return
+    from archive.database import build
+
+    counts = build(data_dir, progress=_progress("extracting"))
+    click.echo(f"{counts['reports']} reports from {counts['agencies']} agencies: "
+               f"{counts['figures']} figures, {counts['checks']} checks "
+               f"({counts['failed_checks']} failed), {counts['warnings']} warnings "
+               f"→ {Path(data_dir) / 'gongkai.db'}", err=True)
+
+
+def _print_single(result: dict) -> None:
+    click.echo(f"{result.get('title')} · {result.get('agency')} · {result.get('report_year')} "
+               f"· {result.get('template')} · {len(result['figures'])} figures")
+    for check in result["checks"]:
+        click.echo(f"  {check['status']:<14} {check['rule']}")
+    for warning in result["warnings"]:
+        click.echo(f"  warning: {warning}")
+
+
+def _progress(label: str):
+    def wrap(items):
+        items = list(items)
+        total = len(items)
+        started = time.monotonic()
+        for done, item in enumerate(items, 1):
+            yield item
+            if sys.stderr.isatty() or done == total or done % 100 == 0:
+                rate = done / max(time.monotonic() - started, 1e-9)
+                end = "\n" if done == total else "\r"
+                click.echo(f"{label} {done}/{total} ({rate:.1f}/s)", err=True, nl=False)
+                click.echo(end, err=True, nl=False)
+    return wrap
+
+
+# -- serving -------------------------------------------------------------------
+
+def datasette_command(data_dir: str, host: str, port: int) -> list[str]:
+    datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
+    return [datasette, "serve", str(Path(data_dir) / "gongkai.db"),
+            "--host", host, "--port", str(port),
+            "--metadata", str(DATASETTE_DIR / "metadata.yml"),
+            "--plugins-dir", str(DATASETTE_DIR / "plugins"),
+            "--template-dir", str(DATASETTE_DIR / "templates"),
+            "--setting", "sql_time_limit_ms", "3000"]
+
+
+@main.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(data_dir, host, port):
+    """Serve gongkai.db with Datasette."""
+    if not (Path(data_dir) / "gongkai.db").exists():
+        raise click.ClickException(f"no database in {data_dir}: run `gongkai extract` first")
+    click.echo(f"open http://{host}:{port}/gongkai", err=True)
+    os.execv(datasette_command(data_dir, host, port)[0], datasette_command(data_dir, host, port))
+
+
+@main.command()
+@data_option
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+def demo(data_dir, seed, port):
+    """The main job on the built-in simulated portal: crawl, archive, extract, serve."""
+    from archive.database import build
+    from crawler.run import crawl as run_crawl
+    from gongkai.portal.model import build_portal
+    from gongkai.portal.server import PortalServer
+
+    server = PortalServer(build_portal(seed=seed))
+    server.start()
+    click.echo(f"1/4 simulated 会昌县 portal at {server.url}", err=True)
+    click.echo("2/4 crawling and archiving…", err=True)
+    stats = run_crawl("huichang", server.url, data_dir,
+                      overrides={"LOG_LEVEL": "WARNING"})
+    server.stop()
+    _print_crawl_stats(stats)
+    click.echo("3/4 extracting reports from the archive…", err=True)
+    counts = build(data_dir, progress=_progress("extracting"))
+    click.echo(f"    {counts['reports']} reports, {counts['figures']} figures, "
+               f"{counts['failed_checks']} failed checks", err=True)
+    click.echo(f"4/4 serving with Datasette: open http://127.0.0.1:{port}/gongkai", err=True)
+    command = datasette_command(data_dir, "127.0.0.1", port)
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()
