@@ -155,6 +155,21 @@ def _progress(label: str):
     return wrap
 
 
+@main.command()
+@data_option
+def verify(data_dir):
+    """Re-read every WARC record and check it against its digests and the index."""
+    from archive.verify import verify as verify_archive
+
+    report = verify_archive(data_dir)
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(f"{report.files} WARC files, {report.records} indexed records checked, "
+               f"{len(report.problems)} problems", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
 # -- serving -------------------------------------------------------------------
 
 def datasette_command(data_dir: str, host: str, port: int) -> list[str]:

@@ -1,0 +1,47 @@
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gongkai(*args, timeout=600, check=True) -> subprocess.CompletedProcess:
+    """Run the real `gongkai` command in a fresh process (Scrapy's reactor runs once per process)."""
+    result = subprocess.run([sys.executable, "-m", "gongkai.cli", *map(str, args)], cwd=REPO,
+                            capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"gongkai {' '.join(map(str, args))} exited {result.returncode}:\n"
+                             f"{result.stdout}\n{result.stderr[-4000:]}")
+    return result
+
+
+def wait_for_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def shared_corpus() -> Path:
+    corpus = SHARED / "corpus"
+    if not (corpus / "manifest.json").exists():
+        pytest.skip("../shared/corpus is not present (it is not part of a user's clone)")
+    return corpus
