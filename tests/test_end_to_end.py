@@ -145,3 +145,18 @@ def test_datasette_pages_read_in_chinese(pipeline):
         page = response.read().decode("utf-8")
     assert "年度报告" in page
     assert "CC BY 4.0" in page
+
+
+def test_reports_link_to_their_archived_copy_served_from_the_warc(pipeline):
+    database = db.open_database(pipeline["data"])
+    report = next(database.query("select id, url, capture_id, payload_sha256 from reports limit 1"))
+    base = f"http://127.0.0.1:{pipeline['port']}"
+    with urllib.request.urlopen(f"{base}/gongkai/reports/{report['id']}", timeout=30) as response:
+        assert f"/-/archive/{report['capture_id']}" in response.read().decode("utf-8")
+    with urllib.request.urlopen(f"{base}/-/archive/{report['capture_id']}", timeout=30) as response:
+        page = response.read().decode("utf-8")
+    assert report["url"] in page and report["payload_sha256"] in page
+    with urllib.request.urlopen(f"{base}/-/archive/{report['capture_id']}/raw", timeout=30) as response:
+        assert response.headers["Content-Security-Policy"].startswith("sandbox")
+        body = response.read()
+    assert hashlib.sha256(body).hexdigest() == report["payload_sha256"]

@@ -1,0 +1,87 @@
+"""Replay of archived records, served from the WARC files, never from the live site.
+
+`/-/archive/<capture_id>` is a page of ours: a banner (URL, fetch time, digest,
+other versions) above a sandboxed frame. The frame loads
+`/-/archive/<capture_id>/raw`: the archived bytes unmodified, under a
+Content-Security-Policy sandbox so none of the page's scripts run.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup
+
+from archive.warc import read_record
+
+DATABASE = "gongkai"
+# No scripts, no forms, no plugins; the archived page may show its own images and styles
+# only if they are archived too, so it cannot reach the live site.
+RAW_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
+PAGE_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-src 'self'; script-src 'none'"
+ATTACHMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.", "application/zip",
+                    "application/octet-stream", "application/x-")
+
+
+def _data_dir(datasette) -> Path:
+    return Path(datasette.get_database(DATABASE).path).parent
+
+
+async def _capture(datasette, capture_id: int) -> dict | None:
+    result = await datasette.get_database(DATABASE).execute(
+        "select * from captures where id = ? and record_type = 'response'", [capture_id])
+    row = result.first()
+    return dict(row) if row else None
+
+
+async def archived_raw(datasette, request):
+    capture = await _capture(datasette, int(request.url_vars["capture_id"]))
+    if capture is None:
+        return Response.html("<h1>没有这条存档记录</h1>", status=404)
+    record = read_record(_data_dir(datasette), capture["warc_file"], capture["offset"])
+    content_type = capture["content_type"] or "application/octet-stream"
+    headers = {"Content-Security-Policy": RAW_POLICY, "X-Content-Type-Options": "nosniff",
+               "X-Robots-Tag": "noindex"}
+    if content_type.startswith(ATTACHMENT_TYPES):
+        name = Path(urlsplit(capture["url"]).path).name or f"capture-{capture['id']}"
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return Response(record.payload, status=200, headers=headers, content_type=content_type)
+
+
+async def archived_page(datasette, request):
+    capture_id = int(request.url_vars["capture_id"])
+    capture = await _capture(datasette, capture_id)
+    if capture is None:
+        return Response.html("<h1>没有这条存档记录</h1>", status=404)
+    versions = await datasette.get_database(DATABASE).execute(
+        "select min(id) as id, payload_sha256, min(fetched_at) as first_seen, "
+        "max(fetched_at) as last_seen, count(*) as fetches, status from captures "
+        "where url = ? and record_type = 'response' group by payload_sha256, status "
+        "order by first_seen", [capture["url"]])
+    body = await datasette.render_template("gongkai_archive.html", {
+        "capture": capture,
+        "versions": [dict(row) for row in versions.rows],
+        "raw_url": datasette.urls.path(f"/-/archive/{capture_id}/raw"),
+    }, request=request)
+    return Response.html(body, headers={"Content-Security-Policy": PAGE_POLICY})
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/archive/(?P<capture_id>\d+)$", archived_page),
+        (r"^/-/archive/(?P<capture_id>\d+)/raw$", archived_raw),
+    ]
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    # Every report links to its archived copy, the evidence behind its figures.
+    if database == DATABASE and column == "capture_id" and value is not None:
+        link = datasette.urls.path(f"/-/archive/{int(value)}")
+        return Markup(f'<a href="{html.escape(link)}">存档副本 #{int(value)}</a>')
+    return None
