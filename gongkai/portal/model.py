@@ -1,0 +1,473 @@
+"""The simulated Huichang county portal as a deterministic data model.
+
+``build_portal(seed)`` gives the same agencies, columns, items, reports and figures for the
+same seed, byte for byte once rendered.  All randomness comes from ``random.Random`` objects
+seeded with strings such as ``"1:hc1590:2020"``; ``hash()`` and the global ``random`` are never
+used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from . import figures as F
+
+SITE_NAME = "会昌县人民政府"
+SITE_DOMAIN = "www.huichang.gov.cn"
+SITE_ID_CODE = "3607330001"
+SECTION = "hcxxxgk"  # the 政府信息公开 section prefix
+
+ANNUAL_COLUMN_TYPE = "信息公开年报"
+
+# the 乡镇信息公开 / 部门信息公开 navigation pages
+TOWNSHIP_NAV = "xzxxgk"
+DEPARTMENT_NAV = "bmxxgk"
+
+# the 庄口镇 2020 report (the project's seed document) and how it is damaged
+SEED_AGENCY = "hc1590"
+SEED_YEAR = 2020
+SEED_PUBLISHED = datetime(2021, 1, 20, 9, 41)
+SEED_SHORT_ROWS = F.application_rows("t2019")[2:]  # （一）予以公开 … 四、结转下年度继续办理
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str  # the 年报 column id (same as column_id)
+    name: str
+    short_name: str
+    kind: str  # township | department | county_government
+    column_id: str
+    column_title: str
+    nav_code: str | None  # the unit's own xxgk_navs page; None for the county itself
+
+    @property
+    def title_name(self) -> str:
+        """The name used in report titles (townships by short name)."""
+        return self.short_name if self.kind == "township" else self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name used in navigation lists and breadcrumbs."""
+        return self.short_name if self.kind == "township" else self.name
+
+
+@dataclass
+class Column:
+    id: str
+    title: str
+    kind: str  # annual_report | guide | ordinary
+    agency: Agency | None  # None: a county-wide column without a unit page
+    column_type: str
+
+    @property
+    def list_path(self) -> str:
+        return list_path(self.id, 1)
+
+
+@dataclass
+class Item:
+    """A non-report article of an ordinary column."""
+
+    column: Column
+    title: str
+    published_at: datetime
+    path: str
+    uuid: str
+    paragraphs: list[str]
+
+    @property
+    def published(self) -> date:
+        return self.published_at.date()
+
+
+@dataclass
+class Report:
+    agency: Agency
+    report_year: int
+    template: str
+    form: str
+    published: date
+    path: str
+    uuid: str
+    title: str
+    figures: dict  # what a perfect extractor reads: key -> int/float, None if printed blank
+    defects: list[dict]
+    published_at: datetime | None = None
+    values: dict = field(default_factory=dict)  # every figure as generated (complete, no blanks)
+    style: dict = field(default_factory=dict)  # rendering choices (see ``_style``)
+    seed: int = 1
+
+    @property
+    def column_id(self) -> str:
+        return self.agency.column_id
+
+
+@dataclass
+class Portal:
+    seed: int
+    agencies: list[Agency]
+    reports: list[Report]
+    columns: list[Column] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    page_size: int = 4
+    years: tuple[int, ...] = ()
+
+    def __post_init__(self):
+        self._by_path = {r.path: r for r in self.reports}
+        self._items_by_path = {i.path: i for i in self.items}
+        self._columns = {c.id: c for c in self.columns}
+        self._agencies = {a.code: a for a in self.agencies}
+        self._by_nav = {a.nav_code: a for a in self.agencies if a.nav_code}
+
+    # --- lookups ---
+    def report_by_path(self, path: str) -> Report | None:
+        return self._by_path.get(path)
+
+    def item_by_path(self, path: str) -> Item | None:
+        return self._items_by_path.get(path)
+
+    def agency(self, code: str) -> Agency | None:
+        return self._agencies.get(code)
+
+    def agency_by_nav(self, nav_code: str) -> Agency | None:
+        return self._by_nav.get(nav_code)
+
+    def column(self, column_id: str) -> Column | None:
+        return self._columns.get(column_id)
+
+    def report(self, agency_code: str, year: int) -> Report | None:
+        for r in self.reports:
+            if r.agency.code == agency_code and r.report_year == year:
+                return r
+        return None
+
+    def reports_of(self, agency_code: str) -> list[Report]:
+        return [r for r in self.reports if r.agency.code == agency_code]
+
+    def agencies_of_kind(self, kind: str) -> list[Agency]:
+        return [a for a in self.agencies if a.kind == kind]
+
+    def columns_of(self, agency: Agency | None) -> list[Column]:
+        code = agency.code if agency else None
+        return [c for c in self.columns if (c.agency.code if c.agency else None) == code]
+
+    @property
+    def county(self) -> Agency:
+        return self.agencies_of_kind("county_government")[0]
+
+    def column_entries(self, column_id: str) -> list:
+        """Reports or items of a column, newest first (the list page order)."""
+        col = self.column(column_id)
+        if col is None:
+            return []
+        if col.kind == "annual_report":
+            entries = [r for r in self.reports if r.agency.column_id == column_id]
+        else:
+            entries = [i for i in self.items if i.column.id == column_id]
+        return sorted(entries, key=lambda e: (e.published_at, e.path), reverse=True)
+
+    def page_count(self, column_id: str) -> int:
+        n = len(self.column_entries(column_id))
+        return max(1, -(-n // self.page_size))
+
+    def column_page(self, column_id: str, page: int) -> list:
+        entries = self.column_entries(column_id)
+        start = (page - 1) * self.page_size
+        return entries[start : start + self.page_size]
+
+    def paths(self) -> list[str]:
+        """Every path the portal serves with status 200 (pages, not assets)."""
+        out = ["/", f"/{SECTION}/", f"/{SECTION}/{TOWNSHIP_NAV}/xxgk_navs.shtml", f"/{SECTION}/{DEPARTMENT_NAV}/xxgk_navs.shtml"]
+        out += [nav_path(a.nav_code) for a in self.agencies if a.nav_code]
+        for c in self.columns:
+            out += [list_path(c.id, p) for p in range(1, self.page_count(c.id) + 1)]
+        out += [i.path for i in self.items]
+        out += [r.path for r in self.reports]
+        return out
+
+
+# --- paths ----------------------------------------------------------------------------------
+
+
+def list_path(column_id: str, page: int = 1) -> str:
+    name = "xxgk_list.shtml" if page == 1 else f"xxgk_list_{page}.shtml"
+    return f"/{SECTION}/{column_id}/{name}"
+
+
+def nav_path(nav_code: str) -> str:
+    return f"/{SECTION}/{nav_code}/xxgk_navs.shtml"
+
+
+def article_path(column_id: str, when: date, uuid: str) -> str:
+    return f"/{SECTION}/{column_id}/{when:%Y%m}/{uuid}.shtml"
+
+
+def _hex(*parts) -> str:
+    return hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _rng(*parts) -> random.Random:
+    return random.Random(":".join(str(p) for p in parts))
+
+
+# --- the agencies (fixed facts, independent of the seed) ------------------------------------
+
+COUNTY = Agency("hc2453", "会昌县人民政府", "会昌县", "county_government", "hc2453", "政府信息公开年报", None)
+
+TOWNSHIPS = [
+    # short name, 年报 column id, unit nav code
+    ("庄口镇", "hc1590", "hc1572"),
+    ("小密乡", "hc1528", "hc1519"),
+    ("文武坝镇", "hc1497", "hc1603"),
+    ("筠门岭镇", "hc1544", "hc1486"),
+    ("西江镇", "hc1561", "hc1625"),
+    ("周田镇", "hc1613", "hc1538"),
+]
+
+DEPARTMENTS = [
+    # full name, short name, 年报 column id, unit nav code
+    ("会昌县文化广电新闻出版旅游局", "县文广新旅局", "wglbmndbg", "wglbmxxgk"),
+    ("会昌县财政局", "县财政局", "hc3318", "hc3301"),
+    ("会昌县教育科技体育局", "县教科体局", "jtjnb7k", "hc3256"),
+]
+
+
+def default_agencies() -> list[Agency]:
+    out = [COUNTY]
+    for short, col, nav in TOWNSHIPS:
+        out.append(Agency(col, f"会昌县{short}人民政府", short, "township", col, "政务信息公开年报", nav))
+    for name, short, col, nav in DEPARTMENTS:
+        out.append(Agency(col, name, short, "department", col, "政府信息公开年报", nav))
+    return out
+
+
+_ORDINARY_POOL = ("机构职能", "政策文件", "财政预决算", "工作动态", "规划计划", "人事信息")
+
+
+def _ordinary_column_id(owner: str, title: str, taken: set[str]) -> str:
+    salt = 0
+    while True:
+        digest = hashlib.sha256(f"column:{owner}:{title}:{salt}".encode()).hexdigest()
+        cid = "hc" + str(1000 + int(digest[:8], 16) % 8999)
+        if cid not in taken:
+            taken.add(cid)
+            return cid
+        salt += 1
+
+
+# --- publication dates ----------------------------------------------------------------------
+
+
+def _publish_time(rng: random.Random, agency: Agency, year: int) -> datetime:
+    nxt = year + 1
+    if agency.kind == "county_government":
+        day, month = rng.randint(1, 31), 3
+    elif agency.kind == "department":
+        day, month = rng.randint(8, 31), 1
+    else:
+        day, month = rng.randint(5, 28), 1
+    hour = rng.randint(8, 17)
+    minute = rng.randint(0, 59)
+    return datetime(nxt, month, day, hour, minute)
+
+
+# --- rendering choices recorded as defects --------------------------------------------------
+
+
+def _style(rng: random.Random, agency: Agency, year: int) -> dict:
+    """Presentation variants of one report; each becomes a defect entry (``kind``)."""
+    blank_p = 0.15 if agency.kind == "township" else 0.3
+    return {
+        "total_label": "合计" if rng.random() < 0.3 else "总计",
+        "word": rng.random() < 0.35,
+        "blank_org_zeros": rng.random() < blank_p,
+        "short_rows": [],
+        "short_cells": 7,
+        "labels": {},
+    }
+
+
+def _apply_style(values: dict, template: str, style: dict) -> tuple[dict, list[dict]]:
+    """From complete values to what the page shows, plus the defect list."""
+    figures = dict(values)
+    defects: list[dict] = []
+    if style["total_label"] != "总计":
+        defects.append({"kind": "total_label", "table": "applications", "label": style["total_label"]})
+    if style["word"]:
+        defects.append({"kind": "word_markup", "font": "仿宋_GB2312"})
+    if style["blank_org_zeros"]:
+        blanks = 0
+        for row in F.application_rows(template):
+            for col in F.ORG_COLUMNS:
+                key = f"applications.{row}.{col}"
+                if figures.get(key) == 0:
+                    figures[key] = None
+                    blanks += 1
+        if blanks:
+            defects.append(
+                {"kind": "blank_cells", "table": "applications", "columns": list(F.ORG_COLUMNS), "cells": blanks}
+            )
+        else:
+            style["blank_org_zeros"] = False
+    if style["short_rows"]:
+        for row in style["short_rows"]:
+            for col in F.APPLICATION_COLUMNS:
+                figures.pop(f"applications.{row}.{col}", None)
+        defects.append(
+            {
+                "kind": "short_rows",
+                "table": "applications",
+                "rows": list(style["short_rows"]),
+                "cells": style["short_cells"],
+                "expected_cells": len(F.APPLICATION_COLUMNS),
+            }
+        )
+    for standard, printed in style["labels"].items():
+        kind = "label_typo" if standard == "结果维持" else "label_variant"
+        entry = {"kind": kind, "label": printed, "standard": standard}
+        defects.append(entry)
+    return figures, defects
+
+
+# --- ordinary (non-report) items ------------------------------------------------------------
+
+_ITEM_TITLES = {
+    "机构职能": ["{name}主要职责", "{name}内设机构及联系方式", "{name}领导分工"],
+    "政策文件": ["关于进一步做好{topic}工作的通知", "{short}{topic}实施方案", "关于印发{short}{topic}工作要点的通知"],
+    "财政预决算": ["{short}{year}年部门预算公开说明", "{short}{year}年部门决算公开说明", "{short}{year}年“三公”经费情况说明"],
+    "工作动态": ["{short}召开{topic}工作推进会", "{short}开展{topic}专项行动", "{short}部署{topic}工作"],
+    "规划计划": ["{short}{year}年工作计划", "{short}“十四五”{topic}规划"],
+    "人事信息": ["{short}{year}年公开招聘工作人员公告", "{short}干部任前公示"],
+    "政府信息公开指南": ["{name}政府信息公开指南", "{name}政府信息公开申请表"],
+}
+_TOPICS = ("安全生产", "秸秆禁烧", "森林防火", "防汛抗旱", "农村人居环境整治", "营商环境优化", "乡村振兴", "文明创建")
+
+
+def _items_for(seed: int, column: Column, owner_name: str, owner_short: str, count: int, years) -> list[Item]:
+    rng = _rng(seed, column.id, "items")
+    templates = _ITEM_TITLES.get(column.title, ["{short}{topic}情况说明"])
+    items = []
+    seen_titles = set()
+    for i in range(count):
+        year = rng.choice(list(years)) + 1
+        year = min(year, max(years) + 1)
+        when = datetime(year, rng.randint(1, 12), rng.randint(1, 28), rng.randint(8, 17), rng.randint(0, 59))
+        title = rng.choice(templates).format(
+            name=owner_name, short=owner_short, year=when.year, topic=rng.choice(_TOPICS)
+        )
+        if title in seen_titles:
+            title = f"{title}（{i + 1}）"
+        seen_titles.add(title)
+        uuid = _hex(seed, column.id, "item", i)
+        paragraphs = [
+            f"{owner_name}按照有关规定公开本信息。",
+            f"本页内容为{column.title}栏目信息，发布于{when:%Y年%m月%d日}。",
+        ]
+        items.append(Item(column, title, when, article_path(column.id, when.date(), uuid), uuid, paragraphs))
+    return items
+
+
+# --- the portal -----------------------------------------------------------------------------
+
+
+def build_portal(seed: int = 1, years=range(2019, 2025), page_size: int = 4) -> Portal:
+    years = tuple(sorted(years))
+    if not years:
+        raise ValueError("years must not be empty")
+    if page_size < 1:
+        raise ValueError("page_size must be >= 1")
+    agencies = default_agencies()
+    taken = {a.column_id for a in agencies} | {a.nav_code for a in agencies if a.nav_code}
+    taken |= {TOWNSHIP_NAV, DEPARTMENT_NAV, "hc2871", "zfyjshc"}
+
+    columns: list[Column] = []
+    items: list[Item] = []
+
+    # county-wide columns on the 政府信息公开 page
+    guide = Column(_ordinary_column_id("county", "政府信息公开指南", taken), "政府信息公开指南", "guide", COUNTY, "信息公开指南")
+    columns.append(guide)
+    items += _items_for(seed, guide, COUNTY.name, COUNTY.short_name, 2, years)
+    columns.append(Column(COUNTY.column_id, COUNTY.column_title, "annual_report", COUNTY, ANNUAL_COLUMN_TYPE))
+    for cid, title, n in (("hc2871", "政策文件", 6), ("zfyjshc", "财政预决算", 3)):
+        col = Column(cid, title, "ordinary", COUNTY, "信息公开")
+        columns.append(col)
+        items += _items_for(seed, col, COUNTY.name, COUNTY.short_name, n, years)
+
+    # unit columns: two or three ordinary columns around the 年报 column
+    for a in agencies:
+        if a.nav_code is None:
+            continue
+        pick = random.Random(f"columns:{a.code}")
+        titles = pick.sample(_ORDINARY_POOL, pick.randint(2, 3))
+        unit_cols = [Column(_ordinary_column_id(a.code, t, taken), t, "ordinary", a, "信息公开") for t in titles]
+        annual = Column(a.column_id, a.column_title, "annual_report", a, ANNUAL_COLUMN_TYPE)
+        position = pick.randint(1, len(unit_cols))
+        unit_cols.insert(position, annual)
+        columns += unit_cols
+        for c in unit_cols:
+            if c.kind == "ordinary":
+                n = _rng(seed, c.id, "count").randint(1, 3)
+                items += _items_for(seed, c, a.name, a.short_name, n, years)
+
+    # reports, year by year per agency (carry-over chains)
+    reports: list[Report] = []
+    for a in agencies:
+        state = F.AgencyState()
+        for year in years:
+            template = F.template_for_year(year)
+            rng = _rng(seed, a.code, year)
+            style = _style(_rng(seed, a.code, year, "style"), a, year)
+            is_seed_doc = a.code == SEED_AGENCY and year == SEED_YEAR
+            if is_seed_doc:
+                values = F.seed_report_figures(state)
+                published_at = SEED_PUBLISHED
+                style.update(
+                    total_label="合计",
+                    word=False,
+                    blank_org_zeros=False,
+                    short_rows=list(SEED_SHORT_ROWS),
+                    short_cells=5,
+                    seed_layout=True,
+                    labels={
+                        "结果维持": "结果维护",
+                        "规章": "规    章",
+                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开（区分处理的，只记这一情形，不记其他情形）",
+                        "1.信访举报投诉类申请": "1.信访投诉举报类申请",
+                    },
+                )
+            else:
+                force_zero = a.code == SEED_AGENCY and year == SEED_YEAR - 1
+                values = F.generate_figures(rng, a.kind, template, state, force_zero_forward=force_zero)
+                published_at = _publish_time(rng, a, year)
+            figures, defects = _apply_style(values, template, style)
+            uuid = _hex(seed, a.column_id, year)
+            reports.append(
+                Report(
+                    agency=a,
+                    report_year=year,
+                    template=template,
+                    form="html",
+                    published=published_at.date(),
+                    path=article_path(a.column_id, published_at.date(), uuid),
+                    uuid=uuid,
+                    title=f"{a.title_name}{year}年政府信息公开工作年度报告",
+                    figures=figures,
+                    defects=defects,
+                    published_at=published_at,
+                    values=values,
+                    style=style,
+                    seed=seed,
+                )
+            )
+    return Portal(
+        seed=seed,
+        agencies=agencies,
+        reports=reports,
+        columns=columns,
+        items=items,
+        page_size=page_size,
+        years=years,
+    )
