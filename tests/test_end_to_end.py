@@ -44,7 +44,7 @@ def pipeline(tmp_path_factory):
 def get_json(pipeline, path, **params):
     url = f"http://127.0.0.1:{pipeline['port']}{path}"
     if params:
-        url += "?" + urllib.parse.urlencode(params)
+        url += "?" + urllib.parse.urlencode(params, doseq=True)
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.load(response)
 

@@ -82,6 +82,8 @@ def register_routes():
 def render_cell(value, column, table, database, datasette):
     # Every report links to its archived copy, the evidence behind its figures.
     if database == DATABASE and column == "capture_id" and value is not None:
+        if isinstance(value, dict):  # a foreign key Datasette has already expanded
+            value = value.get("value")
         link = datasette.urls.path(f"/-/archive/{int(value)}")
         return Markup(f'<a href="{html.escape(link)}">存档副本 #{int(value)}</a>')
     return None

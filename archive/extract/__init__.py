@@ -1,0 +1,84 @@
+"""Single-document extraction: report bytes → the output contract of the report model.
+
+Pure functions: nothing here reads or writes anything but its argument (except
+`extract_file`, a convenience for tools and tests).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import Document, Prose, clean, linearize, parse
+from .metadata import (find_agency, find_published, find_sections, find_title, heading_lines,
+                       iso_date, report_year)
+from .tables import detect_template, extract_tables
+
+# Bump whenever the output for the same input may change.
+EXTRACTOR_VERSION = "1"
+
+__all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_file"]
+
+
+def _common_ancestor(elements: list):
+    paths = [list(reversed([e, *e.iterancestors()])) for e in elements]
+    common = None
+    for level in zip(*paths):
+        if any(e is not level[0] for e in level):
+            break
+        common = level[0]
+    return common
+
+
+def _article_blocks(doc: Document, report_tables: dict) -> list:
+    """In a portal page, the blocks of the element that holds the report (its
+    tables and section headings), so navigation and footers stay out of the text."""
+    tables = [t.element for ts in report_tables.values() for t in ts if t.element is not None]
+    if doc.kind != "html" or not tables:
+        return doc.blocks
+    anchors = [t.getparent() if t.getparent() is not None else t for t in tables]
+    for block in doc.blocks:
+        if isinstance(block, Prose):
+            anchors += [block.elements[i] for i in heading_lines(block.lines)
+                        if block.elements[i] is not None]
+    root = _common_ancestor(anchors)
+    if root is None or root.tag in ("html", "body"):
+        return doc.blocks
+    return linearize(root)
+
+
+def extract_document(data: bytes | str, *, filename: str | None = None,
+                     content_type: str | None = None, hints: dict | None = None) -> dict:
+    from archive.checks import run_checks   # checks imports our labels: import late
+
+    hints = hints or {}
+    doc = parse(data, filename=filename, content_type=content_type)
+    figures, found = extract_tables(doc.blocks)
+    blocks = _article_blocks(doc, found)
+    lines = [line for b in blocks if isinstance(b, Prose) for line in b.lines]
+    body = Document(blocks=blocks, kind=doc.kind).text()
+
+    title = find_title(doc) or clean(hints.get("title")) or None
+    year = report_year(title) or report_year(hints.get("title"))
+    text = body if not title or body.startswith(title) else f"{title}\n{body}"
+    agency = (find_agency(title, text) or clean(hints.get("agency"))
+              or doc.meta.get("contentsource") or None)
+    result = {
+        "template": detect_template(figures, year),
+        "title": title,
+        "agency": agency,
+        "report_year": year,
+        "published": find_published(doc) or iso_date(hints.get("published")),
+        "figures": figures.figures,
+        "sections": find_sections(lines),
+        "checks": [],
+        "warnings": figures.warnings,
+        "raw": figures.raw,
+        "text": text,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+    result["checks"] = run_checks(result)
+    return result
+
+
+def extract_file(path: str | Path) -> dict:
+    path = Path(path)
+    return extract_document(path.read_bytes(), filename=path.name)

@@ -1,0 +1,125 @@
+"""Title, agency, report year, published date and sections of a report."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import labels as L
+from .document import Document
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_LINE = re.compile(r"(?:19|20)\d{2}\s*年.*政府信息公开")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATE_LABEL = re.compile(r"(?:发布日期|发布时间|公开日期)\s*[:：]?\s*")
+_AROUND_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) +| +(?=[\u4e00-\u9fff])")
+
+
+def iso_date(value) -> str | None:
+    """'2020-01-20 15:22', '2020年1月20日', a date or datetime → '2020-01-20'."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    m = _DATE.search(str(value or ""))
+    if not m:
+        return None
+    try:
+        return dt.date(*(int(g) for g in m.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def _tidy_title(title: str) -> str:
+    return _AROUND_CJK.sub("", title).strip()
+
+
+def find_title(doc: Document) -> str | None:
+    """ArticleTitle meta, else the first line naming a year's disclosure report,
+    else the page <title> part that does."""
+    if doc.meta.get("articletitle") and "报告" in doc.meta["articletitle"]:
+        return _tidy_title(doc.meta["articletitle"])
+    lines = doc.prose_lines()
+    for i, line in enumerate(lines[:200]):
+        if len(line) <= 80 and _TITLE_LINE.search(line):
+            if "报告" in line or "年报" in line:
+                return _tidy_title(line)
+            # converted PDFs wrap the title: "…政府信息公开工作" / "年度报告"
+            if i + 1 < len(lines) and len(lines[i + 1]) <= 12 and "报告" in lines[i + 1]:
+                return _tidy_title(line + lines[i + 1])
+    for part in re.split(r"[_|｜]| - ", doc.meta.get("<title>", "")):
+        if _TITLE_LINE.search(part):
+            return _tidy_title(part)
+    return None
+
+
+def report_year(title: str | None) -> int | None:
+    m = _YEAR.search(title or "")
+    return int(m.group(1)) if m else None
+
+
+def find_agency(title: str | None, text: str) -> str | None:
+    """The title's words before the year ('庄口镇'), made whole ('庄口镇人民政府') when the
+    text says so; or, for titles that start with the year, the words after it."""
+    if not title:
+        return None
+    m = _YEAR.search(title)
+    if not m:
+        return None
+    prefix = title[:m.start()].strip(" ：:（(")
+    if prefix:
+        squashed = L.squash(text)
+        return f"{prefix}人民政府" if f"{prefix}人民政府" in squashed else prefix
+    rest = re.sub(r"^度", "", title[m.end():])
+    agency = re.split(r"政府信息公开|政务公开|信息公开", rest)[0].strip(" ：:")
+    return agency or None
+
+
+def find_published(doc: Document) -> str | None:
+    if doc.meta.get("pubdate"):
+        found = iso_date(doc.meta["pubdate"])
+        if found:
+            return found
+    for line in doc.text().splitlines():   # table rows too: the metadata box is a table
+        m = _DATE_LABEL.search(line)
+        if m:
+            found = iso_date(line[m.end():m.end() + 30])
+            if found:
+                return found
+    return None
+
+
+# ---------------------------------------------------------------- sections
+
+_HAN_HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]\s*(.+)$")
+_ARABIC_HEADING = re.compile(r"^\d+\s*、\s*(.+)$")
+
+
+def _section_key(line: str, pattern) -> str | None:
+    m = pattern.match(line)
+    if m and len(m.group(1)) <= 40:
+        return L.first_match(m.group(1), L.SECTIONS)
+    return None
+
+
+def find_sections(lines: list[str]) -> dict[str, str]:
+    """The six parts of the report by their headings (一、总体情况 … 六、其他需要报告的事项).
+
+    Headings numbered 1、 are accepted only for parts with no 一、-style heading:
+    many reports number sub-items 1、 inside 总体情况.
+    """
+    han = {i: k for i, line in enumerate(lines) if (k := _section_key(line, _HAN_HEADING))}
+    arabic = {i: k for i, line in enumerate(lines)
+              if i not in han and (k := _section_key(line, _ARABIC_HEADING))
+              and k not in han.values()}
+    headings = sorted({**han, **arabic}.items())
+    sections: dict[str, list[str]] = {}
+    for n, (start, key) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
+        sections.setdefault(key, []).extend(lines[start + 1:end])
+    return {key: "\n".join(body) for key, body in sections.items()}
+
+
+def heading_lines(lines: list[str]) -> list[int]:
+    """Indexes of section headings (used to find the article body in a page)."""
+    return [i for i, line in enumerate(lines) if _section_key(line, _HAN_HEADING)
+            or _section_key(line, _ARABIC_HEADING)]

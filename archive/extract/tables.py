@@ -1,0 +1,424 @@
+"""Tables 二、三、四 → canonical figures, by their labels rather than their positions.
+
+Each figure is placed only when its row label and its column are both certain; a
+cell that cannot be placed is left out and named in a warning. A blank cell is
+kept as None beside its raw text "", because blank is not zero.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import labels as L
+from .document import Cell, Prose, Table
+
+# ---------------------------------------------------------------- values
+
+_BLANK = re.compile(r"^[/\\\-—–_]*$")
+_NUMBER = re.compile(r"^([+\-]?)(\d+(?:\.\d+)?)(?:件|条|个|项|次|家|人次|元|万元)?$")
+
+
+def parse_value(text: str) -> tuple[bool, int | float | None]:
+    """(readable, value): blank → (True, None); '12件' → (True, 12); junk → (False, None)."""
+    s = L.squash(text).replace(",", "").replace("−", "-")
+    if _BLANK.match(s):
+        return True, None
+    m = _NUMBER.match(s)
+    if not m:
+        return False, None
+    number = float(m.group(2)) if "." in m.group(2) else int(m.group(2))
+    return True, -number if m.group(1) == "-" else number
+
+
+def is_value(text: str) -> bool:
+    return parse_value(text)[0]
+
+
+def is_number(text: str) -> bool:
+    ok, value = parse_value(text)
+    return ok and value is not None
+
+
+@dataclass
+class Figures:
+    figures: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    tables: set = field(default_factory=set)        # which of the three tables were found
+    header_text: str = ""                           # squashed header labels, for the template
+
+    def put(self, key: str, cell: Cell) -> None:
+        ok, value = parse_value(cell.text)
+        if not ok:
+            self.warnings.append(f"{key}: unreadable cell '{cell.text}'")
+        elif key in self.figures:
+            if self.figures[key] != value:
+                self.warnings.append(f"{key}: printed twice ('{self.raw[key]}' and "
+                                     f"'{cell.text}'), the first is kept")
+        else:
+            self.figures[key] = value
+            self.raw[key] = "" if value is None else cell.text
+
+
+# ---------------------------------------------------------------- identification
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*、|#+|表[一二三四五六])")
+
+
+def _table_named_by(line: str) -> str | None:
+    if _HEADING.match(line) and len(line) <= 60:
+        return L.first_match(line, L.TABLE_HEADINGS)
+    return None
+
+
+def identify(table: Table) -> str | None:
+    """'proactive' | 'applications' | 'review' | 'skip' (page furniture) | None."""
+    text = L.squash(table.text())
+    for name, word_sets in L.TABLE_KEYWORDS:
+        if any(all(w in text for w in words) for words in word_sets):
+            return name
+    if any(w in text for w in L.NON_REPORT_TABLE_WORDS):
+        return "skip"
+    return None
+
+
+def report_tables(blocks: list) -> dict[str, list[Table]]:
+    """The report tables by name. A table without an identifying header continues
+    the one before it (tables split over two <table>s), unless a heading intervened."""
+    found: dict[str, list[Table]] = {}
+    current: str | None = None
+    heading_seen, named = False, None
+    for block in blocks:
+        if isinstance(block, Prose):
+            for line in block.lines:
+                if _HEADING.match(line):
+                    heading_seen = True
+                    named = _table_named_by(line) or named
+            continue
+        name = identify(block)
+        if name is None:
+            name = named if heading_seen else current
+        if name in (None, "skip"):
+            current = None
+        else:
+            found.setdefault(name, []).append(block)
+            current = name
+        heading_seen, named = False, None
+    return found
+
+
+# ---------------------------------------------------------------- placing cells
+
+
+def _place_by_grid(table: Table, r: int, values: list[Cell],
+                   colmap: dict[int, str]) -> dict[str, Cell] | None:
+    """Values placed by the header column they sit under, or None if any is unsure."""
+    if not table.spans_known or not colmap or any(c is None for c in table.grid[r]):
+        return None
+    placed: dict[str, Cell] = {}
+    for cell in values:
+        keys = {colmap[c] for c in range(cell.col, cell.col + cell.colspan) if c in colmap}
+        if len(keys) > 1 or (not keys and not _BLANK.match(L.squash(cell.text))):
+            return None
+        if keys:
+            key = keys.pop()
+            if key in placed:
+                return None
+            placed[key] = cell
+    return placed
+
+
+# ---------------------------------------------------------------- table 二
+
+
+def read_proactive(tables: list[Table], out: Figures) -> None:
+    columns: list[str | None] | None = None
+    colmap: dict[int, str] = {}
+    for table in tables:
+        for r, row in enumerate(table.rows):
+            cells = list(row)
+            while cells and not cells[0].text:   # placeholders left of the label
+                cells.pop(0)
+            if not cells:
+                continue
+            col_keys = [L.first_match(c.text, L.PROACTIVE_COLUMNS) for c in cells]
+            if L.squash(cells[0].text) == "信息内容" or (any(col_keys) and not any(
+                    is_number(c.text) for c in cells)):
+                start = 1 if L.squash(cells[0].text) == "信息内容" else 0
+                columns = col_keys[start:]
+                colmap = {c: key for cell, key in zip(cells[start:], columns) if key
+                          for c in range(cell.col, cell.col + cell.colspan)} \
+                    if table.spans_known else {}
+                out.header_text += "".join(L.squash(c.text) for c in cells)
+                continue
+            row_key = L.first_match(cells[0].text, L.PROACTIVE_ROWS)
+            if row_key is None:
+                continue
+            values = cells[1:]
+            if columns is None:
+                out.warnings.append(f"proactive row '{row_key}' has no column header")
+                continue
+            if len(values) == len(columns):
+                placed = {key: cell for key, cell in zip(columns, values) if key}
+            else:
+                placed = _place_by_grid(table, r, values, colmap)
+                if placed is None:
+                    out.warnings.append(f"proactive row '{row_key}' has {len(values)} "
+                                        f"of {len(columns)} cells")
+                    continue
+            for key, cell in placed.items():
+                out.put(f"{L.PROACTIVE}.{row_key}.{key}", cell)
+
+
+# ---------------------------------------------------------------- table 三
+
+_HEADER_WORDS = ("申请人情况", "法人或其他组织", "勾稽关系")
+
+
+def _is_applicant_header(cells: list[Cell]) -> bool:
+    for cell in cells:
+        s = L.squash(cell.text)
+        if any(w in s for w in _HEADER_WORDS):
+            return True
+        if L.APPLICANT_HEADERS.get(s) not in (None, "total", "other_org"):
+            return True
+    return False
+
+
+def _application_label(text: str) -> tuple[str, str | None] | None:
+    """('row', key) | ('group', group) | ('other', None) for a bare 3.其他 | None."""
+    s = L.squash(text)
+    if not s or is_value(text):
+        return None
+    sub = L.first_match(s, L.APPLICATION_SUBROWS)
+    if sub:
+        return "row", sub
+    if L.BARE_OTHER.match(s):
+        return "other", None
+    if L.BARE_TOTAL.match(s):
+        return "row", "handled_total"
+    group = L.first_match(s, L.APPLICATION_GROUPS)
+    if group:
+        return "group", group
+    top = L.first_match(s, L.APPLICATION_ROWS)
+    return ("row", top) if top else None
+
+
+def _applicant_colmap(table: Table, header_rows: list[int]) -> dict[int, str]:
+    colmap: dict[int, str] = {}
+    for r in header_rows:   # lower header rows are more specific, so they win
+        for cell in table.rows[r]:
+            key = L.APPLICANT_HEADERS.get(L.squash(cell.text))
+            if key:
+                for c in range(cell.col, cell.col + cell.colspan):
+                    colmap[c] = key
+    return colmap
+
+
+def _column_order(colmap: dict[int, str]) -> list[str]:
+    """Applicant columns in header order, or the template's order if the header is unclear."""
+    order = sorted(set(colmap.values()), key=lambda k: min(c for c, v in colmap.items() if v == k))
+    return order if len(order) == len(L.APPLICANT_COLUMNS) else list(L.APPLICANT_COLUMNS)
+
+
+def _current_group(table: Table, r: int, before_label: list[Cell], group: str | None):
+    """The group (（三）不予公开 …) a row sits in: a group cell left of its label, a
+    rowspan cell from above (HTML), or else the group of the rows before (text)."""
+    context = list(before_label)
+    if table.spans_known:
+        context = [c for c in table.covering(r) if c.row < r] + context
+    for cell in context:
+        label = _application_label(cell.text)
+        if label and label[0] == "group":
+            group = label[1]
+    return group
+
+
+def _row_key(kind: str, key: str | None, group: str | None, text: str,
+             values: list[Cell], out: Figures) -> tuple[str | None, str | None]:
+    """(row key or None to skip, group for the rows that follow)."""
+    if kind == "group" and key != "other_handling":
+        if any(is_number(c.text) for c in values):
+            out.warnings.append(f"applications: group row '{text}' has figures of its own; "
+                                "skipped")
+        return None, key
+    if kind == "other":
+        if group != "other_handling":
+            out.warnings.append(f"applications: row '{text}' outside （六）其他处理 was skipped")
+            return None, group
+        return "other_handling.other", group
+    if kind == "group":             # （六）其他处理 as a row of its own (t2019)
+        return "other_handling", "other_handling"
+    return key, (group if "." in key else None)
+
+
+def _place_applicant_values(table: Table, r: int, values: list[Cell], colmap: dict[int, str],
+                            order: list[str]) -> dict[str, Cell] | None:
+    n_cols = len(L.APPLICANT_COLUMNS)
+    if not table.spans_known and len(values) > n_cols and \
+            all(_BLANK.match(L.squash(c.text)) for c in values[n_cols:]):
+        values = values[:n_cols]    # trailing empty pipes of converted text
+    placed = _place_by_grid(table, r, values, colmap)
+    if placed is not None and len(placed) == n_cols:
+        return placed
+    if len(values) == n_cols:
+        return dict(zip(order, values))
+    return None
+
+
+def read_applications(tables: list[Table], out: Figures) -> None:
+    group: str | None = None
+    for table in tables:
+        header_rows = [r for r, row in enumerate(table.rows) if _is_applicant_header(row)]
+        colmap = _applicant_colmap(table, header_rows) if table.spans_known else {}
+        order = _column_order(colmap)
+        for r, row in enumerate(table.rows):
+            if r in header_rows:
+                out.header_text += "".join(L.squash(c.text) for c in row)
+                continue
+            labelled = [(i, lab) for i, c in enumerate(row) if (lab := _application_label(c.text))]
+            if not labelled:
+                if any(is_number(c.text) for c in row):
+                    out.warnings.append("applications: a row of numbers without a label "
+                                        f"was skipped ({' '.join(c.text for c in row)})")
+                continue
+            i, (kind, key) = labelled[-1]     # the row's own label is its last one
+            out.header_text += L.squash(row[i].text)
+            group = _current_group(table, r, row[:i], group)
+            values = row[i + 1:]
+            key, group = _row_key(kind, key, group, row[i].text, values, out)
+            if key is None:
+                continue
+            placed = _place_applicant_values(table, r, values, colmap, order)
+            if placed is None:
+                out.warnings.append(f"applications row '{key}' has {len(values)} "
+                                    f"of {len(L.APPLICANT_COLUMNS)} cells")
+                continue
+            for col, cell in placed.items():
+                out.put(f"{L.APPLICATIONS}.{key}.{col}", cell)
+    _derive_other_handling(out)
+
+
+def _derive_other_handling(out: Figures) -> None:
+    """t2021 splits （六）其他处理 in three; its total row is their sum when all are given."""
+    for col in L.APPLICANT_COLUMNS:
+        key = f"{L.APPLICATIONS}.other_handling.{col}"
+        parts = [out.figures.get(f"{L.APPLICATIONS}.{p}.{col}") for p in L.OTHER_HANDLING_PARTS]
+        if key not in out.figures and all(isinstance(v, (int, float)) for v in parts):
+            out.figures[key] = sum(parts)
+            out.raw[key] = "+".join(str(v) for v in parts)   # derived, not printed
+
+
+# ---------------------------------------------------------------- table 四
+
+
+def _review_values(rows: list[tuple[Table, int]]) -> tuple[int, list[Cell]] | None:
+    """Index (into rows) and cells of the figure row: the first row holding numbers."""
+    for index, (table, r) in enumerate(rows):
+        cells = table.rows[r]
+        if any(is_number(c.text) for c in cells):
+            last_label = max((i for i, c in enumerate(cells) if not is_value(c.text)),
+                             default=-1)
+            return index, cells[last_label + 1:]
+    return None
+
+
+def _review_by_grid(table: Table, r: int, values: list[Cell]) -> dict[str, Cell] | None:
+    if not table.spans_known or any(c is None for c in table.grid[r]):
+        return None
+    placed: dict[str, Cell] = {}
+    for cell in values:
+        groups, measures = set(), set()
+        for c in range(cell.col, cell.col + cell.colspan):
+            for above in {id(x): x for x in (table.grid[i][c] for i in range(r))}.values():
+                if above is None:
+                    continue
+                groups.add(L.first_match(above.text, L.REVIEW_GROUP_LABELS))
+                measures.add(L.first_match(above.text, L.REVIEW_MEASURE_LABELS))
+        groups.discard(None)
+        measures.discard(None)
+        if "review" in groups and len(groups) > 1:
+            groups.discard("review")   # 行政复议 over 复议后起诉 would be a layout slip
+        if len(groups) != 1 or len(measures) != 1:
+            return None
+        key = f"{groups.pop()}.{measures.pop()}"
+        if key in placed:
+            return None
+        placed[key] = cell
+    return placed
+
+
+def _review_by_reading_order(header: list[Cell], values: list[Cell]) -> dict | None:
+    """Text tables carry no spans: the groups and the 15 measure labels, in reading
+    order, still tell which run of five belongs to which group."""
+    groups: list[str] = []
+    measures: list[str] = []
+    for cell in header:
+        g = L.first_match(cell.text, L.REVIEW_GROUP_LABELS)
+        m = L.first_match(cell.text, L.REVIEW_MEASURE_LABELS)
+        if g and g not in groups:
+            groups.append(g)
+        elif m:
+            measures.append(m)
+    n = len(L.REVIEW_MEASURES)
+    if len(groups) != 3 or len(measures) != 3 * n:
+        return None
+    chunks = [measures[i * n:(i + 1) * n] for i in range(3)]
+    if any(sorted(chunk) != sorted(L.REVIEW_MEASURES) for chunk in chunks):
+        return None
+    keys = [f"{g}.{m}" for g, chunk in zip(groups, chunks) for m in chunk]
+    return dict(zip(keys, values))
+
+
+def read_review(tables: list[Table], out: Figures) -> None:
+    rows = [(t, r) for t in tables for r in range(len(t.rows))]
+    found = _review_values(rows)
+    expected = len(L.REVIEW_GROUPS) * len(L.REVIEW_MEASURES)
+    if found is None:
+        out.warnings.append("review table has no row of figures")
+        return
+    index, values = found
+    if len(values) != expected:
+        out.warnings.append(f"review row has {len(values)} of {expected} cells")
+        return
+    table, r = rows[index]
+    header = [c for t, i in rows[:index] for c in t.rows[i]]
+    out.header_text += "".join(L.squash(c.text) for c in header)
+    placed = (_review_by_grid(table, r, values)
+              or _review_by_reading_order(header, values)
+              or dict(zip(L.review_keys(), values)))   # 15 cells: the template's order
+    for key, cell in placed.items():
+        out.put(key, cell)
+
+
+# ---------------------------------------------------------------- entry point
+
+READERS = {"proactive": read_proactive, "applications": read_applications,
+           "review": read_review}
+
+
+def extract_tables(blocks: list) -> tuple[Figures, dict[str, list[Table]]]:
+    out = Figures()
+    found = report_tables(blocks)
+    for name, reader in READERS.items():
+        if name in found:
+            out.tables.add(name)
+            reader(found[name], out)
+    return out, found
+
+
+def detect_template(out: Figures, report_year: int | None) -> str:
+    """From header labels; the report year is only a tie-breaker (template drift)."""
+    text = out.header_text
+    if any(w in text for w in L.T2021_MARKERS) or any(w in text for w in L.T2021_ROW_MARKERS):
+        return "t2021"
+    if any(w in text for w in L.T2019_MARKERS):
+        return "t2019"
+    if out.tables:
+        if report_year and report_year >= 2021:
+            return "t2021"
+        if report_year and report_year >= 2019:
+            return "t2019"
+    if report_year and report_year < 2019:
+        return "older"
+    return "unknown"
