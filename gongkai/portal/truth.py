@@ -10,6 +10,25 @@ SITE = "huichang"
 FAMILY = "ganzhou"
 
 
+_OTHER_HANDLING_PARTS = ("no_correction", "unpaid_fee", "other")
+
+
+def derived_figures(figures: dict, template: str) -> dict:
+    """The spec defines t2021's `applications.other_handling.<column>` as the sum of its
+    three printed sub-rows when all three are given; no page prints that sum."""
+    if template != "t2021":
+        return {}
+    derived = {}
+    columns = {key.rsplit(".", 1)[1] for key in figures
+               if key.startswith("applications.other_handling.no_correction.")}
+    for column in columns:
+        parts = [figures.get(f"applications.other_handling.{part}.{column}")
+                 for part in _OTHER_HANDLING_PARTS]
+        if all(isinstance(value, (int, float)) for value in parts):
+            derived[f"applications.other_handling.{column}"] = sum(parts)
+    return derived
+
+
 def report_truth(report, base_url: str = "http://www.huichang.gov.cn/") -> dict:
     a = report.agency
     return {
@@ -26,7 +45,7 @@ def report_truth(report, base_url: str = "http://www.huichang.gov.cn/") -> dict:
         "form": report.form,
         "title": report.title,
         "published": report.published.isoformat(),
-        "figures": dict(report.figures),
+        "figures": {**report.figures, **derived_figures(report.figures, report.template)},
         "defects": copy.deepcopy(report.defects),
     }
 
