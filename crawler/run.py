@@ -50,7 +50,7 @@ def crawl(site_name: str, base_url: str | None, data_dir: str,
     """Crawl one registered site into the archive; returns Scrapy's stats."""
     site = load_site(site_name, base_url)
     settings = crawl_settings(site_name, base_url, data_dir, overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(site.family)
     process.crawl(crawler, site=site.name, base_url=site.base_url)
     process.start()
