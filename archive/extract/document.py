@@ -6,11 +6,12 @@ between CJK characters) once here, so later matching sees clean labels.
 """
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 
 import lxml.html
+
+from archive.encoding import decode as decode_bytes
 
 # ---------------------------------------------------------------- text cleaning
 
@@ -97,41 +98,11 @@ class Document:
 
 # ---------------------------------------------------------------- decoding
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
-_CT_CHARSET = re.compile(r"charset\s*=\s*[\"']?([-\w]+)", re.I)
-
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        name = codecs.lookup(name).name
-    except LookupError:
-        return None
-    # Pages declaring gb2312/gbk are routinely GBK or GB18030 in fact.
-    return "gb18030" if name in ("gb2312", "gbk", "gb18030", "euc_cn", "hz") else name
-
-
 def decode(data: bytes | str, content_type: str | None = None) -> str:
-    """Text of a payload: BOM, then declared charset, then utf-8, then gb18030."""
+    """Text of a payload, read as the crawler reads it (archive.encoding)."""
     if isinstance(data, str):
         return data
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                      (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(name, errors="replace")
-    declared = []
-    if content_type and (m := _CT_CHARSET.search(content_type)):
-        declared.append(m.group(1))
-    if m := _META_CHARSET.search(data[:4096]):
-        declared.append(m.group(1).decode("ascii", "ignore"))
-    for name in [_codec(d) for d in declared] + ["utf-8", "gb18030"]:
-        if name:
-            try:
-                return data.decode(name)
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return data.decode("gb18030", errors="replace")
+    return decode_bytes(data, content_type)
 
 
 def looks_like_html(text: str, filename: str | None = None,
