@@ -18,7 +18,7 @@ from archive import db
 from archive.checks import run_checks
 from archive.extract import extract_document
 from archive.search import segment
-from archive.warc import read_record
+from archive.warc import read_capture, read_record
 
 DERIVED_TABLES = ["report_tokens_fts", "report_tokens", "warnings", "checks", "figures",
                   "reports", "agencies"]
@@ -47,16 +47,17 @@ def archived_reports(database, data_dir) -> list[ArchivedReport]:
         capture_id = (metadata.get("capture") or {}).get("id")
         capture = None
         if capture_id:
-            capture = next(database.query("select * from captures where id = ?", [capture_id]), None)
+            capture = next(database.query("select * from responses where id = ?", [capture_id]),
+                           None)
         if capture is None:
             capture = next(database.query(
-                "select * from captures where url = ? and record_type = 'response' and status = 200 "
+                "select * from responses where url = ? and status = 200 "
                 "order by fetched_at desc limit 1", [url]), None)
         if capture is None:
             continue
         first_seen = next(database.query(
-            "select min(fetched_at) as t from captures where url = ? and record_type = 'response' "
-            "and status = 200", [url]))["t"]
+            "select min(fetched_at) as t from responses where url = ? and status = 200",
+            [url]))["t"]
         found.append(ArchivedReport(url, metadata, capture, first_seen))
     return found
 
@@ -65,8 +66,8 @@ def _drop_derived(database) -> None:
     for table in DERIVED_TABLES:
         if table in database.table_names():
             database[table].drop()
-    for view in database.view_names():
-        database[view].drop()
+    if "report_summary" in database.view_names():
+        database["report_summary"].drop()
 
 
 def _create_tables(database) -> None:
@@ -122,7 +123,7 @@ def build(data_dir: str | os.PathLike,
     results = []
     iterator = progress(reports) if progress else reports
     for report in iterator:
-        record = read_record(data_dir, report.capture["warc_file"], report.capture["offset"])
+        record = read_capture(data_dir, report.capture)
         content_type = dict((k.lower(), v) for k, v in record.headers).get("content-type")
         meta = report.metadata
         result = extract_document(record.payload, content_type=content_type,

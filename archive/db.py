@@ -42,6 +42,8 @@ CAPTURE_COLUMNS = {
     "offset": int,
     "length": int,
     "site": str,
+    # revisit records: the capture whose identical payload they stand for
+    "refers_to": int,
 }
 
 
@@ -50,13 +52,23 @@ def ensure_captures_table(database: sqlite_utils.Database) -> None:
         database["captures"].create(CAPTURE_COLUMNS, pk="id", not_null={"url", "record_type"})
         database["captures"].create_index(["url", "fetched_at"])
         database["captures"].create_index(["record_type"])
+        database["captures"].create_index(["payload_sha256"])
+    # Every archived response, with where its payload bytes are: its own record,
+    # or for a revisit record the earlier record holding the identical bytes.
+    database.create_view("responses", """
+        select c.*, coalesce(o.warc_file, c.warc_file) as payload_file,
+               coalesce(o.offset, c.offset) as payload_offset
+        from captures c left join captures o on o.id = c.refers_to
+        where c.record_type in ('response', 'revisit')
+    """, ignore=True)
 
 
 def insert_capture(database: sqlite_utils.Database, row: dict) -> int:
     with database.conn:
         cursor = database.conn.execute(
             "insert into captures (url, fetched_at, record_type, status, content_type, "
-            "payload_sha256, payload_length, warc_record_id, warc_file, offset, length, site) "
-            "values (:url, :fetched_at, :record_type, :status, :content_type, :payload_sha256, "
-            ":payload_length, :warc_record_id, :warc_file, :offset, :length, :site)", row)
+            "payload_sha256, payload_length, warc_record_id, warc_file, offset, length, site, "
+            "refers_to) values (:url, :fetched_at, :record_type, :status, :content_type, "
+            ":payload_sha256, :payload_length, :warc_record_id, :warc_file, :offset, :length, "
+            ":site, :refers_to)", {"refers_to": None, **row})
     return cursor.lastrowid

@@ -96,7 +96,7 @@ def _check_record(fh, offset: int, row: dict) -> str | None:
         return "index points at a different record"
     if record.digest_checker.problems:
         return "altered: " + "; ".join(record.digest_checker.problems)
-    if row["payload_sha256"] and row["record_type"] != "request" and \
+    if row["payload_sha256"] and row["record_type"] not in ("request", "revisit") and \
             hashlib.sha256(payload).hexdigest() != row["payload_sha256"]:
         return "altered: payload sha256 differs from the index"
     return None

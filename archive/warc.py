@@ -6,6 +6,7 @@ seeking to its offset; a crash loses at most the record being written.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -123,7 +124,18 @@ class WarcStore:
                 f"{status} {reason}".strip(),
                 [(_s(k), _s(v)) for k, v in response_headers if k.lower() not in _HOP_BY_HOP],
                 protocol="HTTP/1.1")
-            response = self._writer_record(url, "response", body, response_http, fetched_at)
+            if self._file is None:
+                self._open_next()
+            sha256 = hashlib.sha256(body).hexdigest()
+            original = self._original(sha256) if status == 200 and body else None
+            if original is None:
+                response = self._writer_record(url, "response", body, response_http, fetched_at)
+            else:
+                # The same bytes are archived already: a revisit record points at them.
+                response = self._writer.create_revisit_record(
+                    url, _sha1_digest(body), original["url"], original["fetched_at"],
+                    http_headers=response_http, warc_headers_dict={"WARC-Date": fetched_at})
+                response.rec_headers.add_header("WARC-Refers-To", original["warc_record_id"])
             request_http = StatusAndHeaders(
                 f"{method} {target} HTTP/1.1",
                 [(_s(k), _s(v)) for k, v in request_headers],
@@ -132,10 +144,11 @@ class WarcStore:
             request.rec_headers.add_header(
                 "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
             content_type = _header(response_headers, b"content-type")
-            sha256 = hashlib.sha256(body).hexdigest()
             name, offset, length = self._write(response)
+            record_type = "response" if original is None else "revisit"
             response_id = db.insert_capture(self.index, {
-                "url": url, "fetched_at": fetched_at, "record_type": "response",
+                "url": url, "fetched_at": fetched_at, "record_type": record_type,
+                "refers_to": original["id"] if original else None,
                 "status": status, "content_type": content_type, "payload_sha256": sha256,
                 "payload_length": len(body),
                 "warc_record_id": response.rec_headers.get_header("WARC-Record-ID"),
@@ -149,7 +162,12 @@ class WarcStore:
                 "warc_record_id": request.rec_headers.get_header("WARC-Record-ID"),
                 "warc_file": name, "offset": offset, "length": length, "site": self.site,
             })
-            return Capture(response_id, url, "response", name, offset, length)
+            return Capture(response_id, url, record_type, name, offset, length)
+
+    def _original(self, sha256: str) -> dict | None:
+        return next(self.index.query(
+            "select id, url, fetched_at, warc_record_id from captures where payload_sha256 = ? "
+            "and record_type = 'response' order by id limit 1", [sha256]), None)
 
     def write_metadata(self, url: str, payload: dict, *, refers_to: str | None = None,
                        fetched_at: str | None = None) -> Capture:
@@ -193,8 +211,12 @@ class StoredRecord:
     payload: bytes
 
 
-def read_record(data_dir: str | os.PathLike, warc_file: str, offset: int) -> StoredRecord:
-    """Read one record back by seeking to it; the rest of the file is not touched."""
+def read_record(data_dir: str | os.PathLike, warc_file: str, offset: int, *,
+                raw: bool = False) -> StoredRecord:
+    """Read one record back by seeking to it; the rest of the file is not touched.
+
+    The payload is decoded (gzip content-encoding undone) unless RAW asks for the
+    bytes exactly as received."""
     with open(Path(data_dir) / warc_file, "rb") as fh:
         fh.seek(offset)
         for record in ArchiveIterator(fh):
@@ -202,16 +224,35 @@ def read_record(data_dir: str | os.PathLike, warc_file: str, offset: int) -> Sto
             headers: list[tuple[str, str]] = []
             if record.http_headers is not None:
                 headers = list(record.http_headers.headers)
-                if record.rec_type == "response":
+                if record.rec_type in ("response", "revisit"):
                     status = int(record.http_headers.get_statuscode() or 0)
             return StoredRecord(
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 record_type=record.rec_type,
                 status=status,
                 headers=headers,
-                payload=record.content_stream().read(),
+                payload=record.raw_stream.read() if raw else record.content_stream().read(),
             )
     raise ValueError(f"no WARC record at {warc_file}:{offset}")
+
+
+def read_capture(data_dir: str | os.PathLike, response: dict, *,
+                 raw: bool = False) -> StoredRecord:
+    """A row of the `responses` view read back: the status and headers of its own
+    record, the payload from wherever the identical bytes were first written."""
+    record = read_record(data_dir, response["warc_file"], response["offset"], raw=raw)
+    if (response["payload_file"], response["payload_offset"]) != \
+            (response["warc_file"], response["offset"]):
+        payload = read_record(data_dir, response["payload_file"], response["payload_offset"],
+                              raw=raw).payload
+        record = StoredRecord(record.url, record.record_type, record.status, record.headers,
+                              payload)
+    return record
+
+
+def _sha1_digest(body: bytes) -> str:
+    # The algorithm and encoding warcio (and replay tools) use for WARC-Payload-Digest.
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def _s(value) -> str:

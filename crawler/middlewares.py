@@ -25,6 +25,8 @@ class WarcCaptureMiddleware:
         return cls(crawler)
 
     def process_response(self, request, response, spider=None):
+        if "cached" in response.flags:
+            return response  # our own archived copy coming back: already in the archive
         request_headers = [(b"Host", urlsplit(request.url).netloc.encode("ascii"))]
         request_headers += [(k, v) for k, values in request.headers.items() for v in values]
         response_headers = [(k, v) for k, values in response.headers.items() for v in values]
@@ -36,8 +38,12 @@ class WarcCaptureMiddleware:
             url=response.url, method=request.method, request_headers=request_headers,
             request_body=request.body, status=response.status, reason=reason,
             response_headers=response_headers, body=response.body)
-        request.meta["gongkai_capture"] = {"id": capture.id, "warc_file": capture.warc_file,
-                                           "offset": capture.offset}
+        if response.status == 304 and "gongkai_archived_capture" in request.meta:
+            # Unchanged: what the spider reads is the copy archived earlier.
+            request.meta["gongkai_capture"] = request.meta["gongkai_archived_capture"]
+        else:
+            request.meta["gongkai_capture"] = {"id": capture.id, "warc_file": capture.warc_file,
+                                               "offset": capture.offset}
         self.crawler.stats.inc_value("gongkai/archived_responses")
         self.crawler.stats.inc_value("gongkai/archived_bytes", len(response.body))
         return response

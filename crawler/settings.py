@@ -17,9 +17,19 @@ RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# Response path, highest first: archive the bytes as received (950), answer 304s
+# from the archive (HttpCache, 900), decompress (590), then recognise challenge
+# pages (589) and fix the encoding (585) on the real body, before retries (550).
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcCaptureMiddleware": 950,
+    "crawler.challenges.ChallengeMiddleware": 589,
+    "crawler.encoding.EncodingMiddleware": 585,
 }
+
+# Recrawls send conditional requests validated against the archive.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "crawler.revalidate.AlwaysRevalidatePolicy"
+HTTPCACHE_STORAGE = "crawler.revalidate.WarcCacheStorage"
 ITEM_PIPELINES = {
     "crawler.pipelines.ReportMetadataPipeline": 300,
 }

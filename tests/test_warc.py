@@ -76,3 +76,27 @@ def test_files_rotate_at_the_size_limit(tmp_path):
     store.close()
     files = sorted((tmp_path / "warc").glob("*.warc.gz"))
     assert len(files) >= 3
+
+
+def test_identical_payloads_are_written_once_then_revisited(tmp_path):
+    from archive.warc import read_capture
+
+    big = BODY * 200
+    store, first = write_one(tmp_path, body=big)
+    second = store.write_exchange(
+        url="http://www.huichang.gov.cn/hcxxxgk/hc1590/202101/abc.shtml", method="GET",
+        request_headers=[], request_body=b"", status=200, reason="OK",
+        response_headers=[(b"Content-Type", b"text/html; charset=utf-8")], body=big)
+    store.close()
+    assert second.record_type == "revisit"
+    database = db.open_database(tmp_path)
+    rows = list(database.query("select * from responses order by id"))
+    assert [r["record_type"] for r in rows] == ["response", "revisit"]
+    assert rows[1]["refers_to"] == rows[0]["id"]
+    assert rows[1]["length"] < rows[0]["length"]
+    assert read_capture(tmp_path, rows[1]).payload == big
+    with open(tmp_path / second.warc_file, "rb") as fh:
+        fh.seek(second.offset)
+        record = next(iter(ArchiveIterator(fh)))
+    assert record.rec_headers.get_header("WARC-Profile").endswith("identical-payload-digest")
+    assert record.rec_headers.get_header("WARC-Refers-To-Target-URI") == first.url

@@ -16,7 +16,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from archive.warc import read_record
+from archive.warc import read_capture
 
 DATABASE = "gongkai"
 # No scripts, no forms, no plugins; the archived page may show its own images and styles
@@ -33,7 +33,7 @@ def _data_dir(datasette) -> Path:
 
 async def _capture(datasette, capture_id: int) -> dict | None:
     result = await datasette.get_database(DATABASE).execute(
-        "select * from captures where id = ? and record_type = 'response'", [capture_id])
+        "select * from responses where id = ?", [capture_id])
     row = result.first()
     return dict(row) if row else None
 
@@ -42,7 +42,7 @@ async def archived_raw(datasette, request):
     capture = await _capture(datasette, int(request.url_vars["capture_id"]))
     if capture is None:
         return Response.html("<h1>没有这条存档记录</h1>", status=404)
-    record = read_record(_data_dir(datasette), capture["warc_file"], capture["offset"])
+    record = read_capture(_data_dir(datasette), capture)
     content_type = capture["content_type"] or "application/octet-stream"
     headers = {"Content-Security-Policy": RAW_POLICY, "X-Content-Type-Options": "nosniff",
                "X-Robots-Tag": "noindex"}
@@ -59,8 +59,8 @@ async def archived_page(datasette, request):
         return Response.html("<h1>没有这条存档记录</h1>", status=404)
     versions = await datasette.get_database(DATABASE).execute(
         "select min(id) as id, payload_sha256, min(fetched_at) as first_seen, "
-        "max(fetched_at) as last_seen, count(*) as fetches, status from captures "
-        "where url = ? and record_type = 'response' group by payload_sha256, status "
+        "max(fetched_at) as last_seen, count(*) as fetches, status from responses "
+        "where url = ? group by payload_sha256, status "
         "order by first_seen", [capture["url"]])
     body = await datasette.render_template("gongkai_archive.html", {
         "capture": capture,
