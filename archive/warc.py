@@ -144,7 +144,7 @@ class WarcStore:
             request.rec_headers.add_header(
                 "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
             content_type = _header(response_headers, b"content-type")
-            name, offset, length = self._write(response)
+            response_at = name, offset, length = self._write(response)
             record_type = "response" if original is None else "revisit"
             response_id = db.insert_capture(self.index, {
                 "url": url, "fetched_at": fetched_at, "record_type": record_type,
@@ -162,7 +162,7 @@ class WarcStore:
                 "warc_record_id": request.rec_headers.get_header("WARC-Record-ID"),
                 "warc_file": name, "offset": offset, "length": length, "site": self.site,
             })
-            return Capture(response_id, url, record_type, name, offset, length)
+            return Capture(response_id, url, record_type, *response_at)
 
     def _original(self, sha256: str) -> dict | None:
         return next(self.index.query(
