@@ -44,6 +44,8 @@ CAPTURE_COLUMNS = {
     "site": str,
     # revisit records: the capture whose identical payload they stand for
     "refers_to": int,
+    # the crawl_runs row of the crawl that wrote the record
+    "crawl_run": int,
 }
 
 
@@ -68,7 +70,8 @@ def insert_capture(database: sqlite_utils.Database, row: dict) -> int:
         cursor = database.conn.execute(
             "insert into captures (url, fetched_at, record_type, status, content_type, "
             "payload_sha256, payload_length, warc_record_id, warc_file, offset, length, site, "
-            "refers_to) values (:url, :fetched_at, :record_type, :status, :content_type, "
-            ":payload_sha256, :payload_length, :warc_record_id, :warc_file, :offset, :length, "
-            ":site, :refers_to)", {"refers_to": None, **row})
+            "refers_to, crawl_run) values (:url, :fetched_at, :record_type, :status, "
+            ":content_type, :payload_sha256, :payload_length, :warc_record_id, :warc_file, "
+            ":offset, :length, :site, :refers_to, :crawl_run)",
+            {"refers_to": None, "crawl_run": None, **row})
     return cursor.lastrowid

@@ -55,6 +55,7 @@ class WarcStore:
         self.warc_dir = self.data_dir / WARC_DIR
         self.warc_dir.mkdir(parents=True, exist_ok=True)
         self.site = site
+        self.run_id: int | None = None
         self.max_file_bytes = max_file_bytes
         self._file = None
         self._writer = None
@@ -153,6 +154,7 @@ class WarcStore:
                 "payload_length": len(body),
                 "warc_record_id": response.rec_headers.get_header("WARC-Record-ID"),
                 "warc_file": name, "offset": offset, "length": length, "site": self.site,
+                "crawl_run": self.run_id,
             })
             name, offset, length = self._write(request)
             db.insert_capture(self.index, {
@@ -161,6 +163,7 @@ class WarcStore:
                 "payload_length": len(request_body or b""),
                 "warc_record_id": request.rec_headers.get_header("WARC-Record-ID"),
                 "warc_file": name, "offset": offset, "length": length, "site": self.site,
+                "crawl_run": self.run_id,
             })
             return Capture(response_id, url, record_type, *response_at)
 
@@ -191,6 +194,7 @@ class WarcStore:
                 "payload_length": len(body),
                 "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
                 "warc_file": name, "offset": offset, "length": length, "site": self.site,
+                "crawl_run": self.run_id,
             })
             return Capture(capture_id, url, "metadata", name, offset, length)
 

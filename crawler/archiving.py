@@ -14,8 +14,8 @@ def archive_store(crawler) -> WarcStore:
                           max_file_bytes=crawler.settings.getint("GONGKAI_WARC_MAX_BYTES",
                                                                  512 * 1024 * 1024))
         crawler.gongkai_store = store
-        crawler.signals.connect(lambda spider: store.close(), signal=signals.spider_closed,
-                                weak=False)
+        # engine_stopped comes after every spider_closed handler (crawl run records).
+        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
 
         def label_captures(spider):
             site = getattr(spider, "site", None)

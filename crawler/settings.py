@@ -30,6 +30,9 @@ DOWNLOADER_MIDDLEWARES = {
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "crawler.revalidate.AlwaysRevalidatePolicy"
 HTTPCACHE_STORAGE = "crawler.revalidate.WarcCacheStorage"
+EXTENSIONS = {
+    "crawler.runs.CrawlRunRecorder": 500,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ReportMetadataPipeline": 300,
 }

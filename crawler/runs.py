@@ -1,0 +1,125 @@
+"""Every crawl leaves a `crawl_runs` row, and a crawl that looks broken is flagged.
+
+The silently broken scraper is the classic failure of civic scrapers: a portal
+redesign makes the spider find nothing and nobody notices. So a run that finds
+no reports where the previous one found some, or whose error rate jumps, says so.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+
+from scrapy import signals
+
+from archive.warc import utc_now
+from crawler.archiving import archive_store
+
+log = logging.getLogger(__name__)
+
+ERROR_RATE_FLOOR = 0.10  # below this an error rate is noise, whatever the last run did
+
+
+def _create_table(database) -> None:
+    if "crawl_runs" not in database.table_names():
+        database["crawl_runs"].create({
+            "id": int, "site": str, "base_url": str, "worker": str, "started_at": str,
+            "finished_at": str, "finish_reason": str, "requests": int, "responses": int,
+            "responses_by_status": str, "bytes": int, "report_pages": int, "new_reports": int,
+            "changed_reports": int, "removed_reports": int, "blocked_hosts": str, "errors": int,
+            "error_rate": float, "flags": str,
+        }, pk="id")
+
+
+class CrawlRunRecorder:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.run_id = None
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def opened(self, spider):
+        store = archive_store(self.crawler)
+        _create_table(store.index)
+        site = getattr(spider, "site", None)
+        with store.index.conn:
+            self.run_id = store.index["crawl_runs"].insert({
+                "site": getattr(site, "name", spider.name),
+                "base_url": getattr(site, "base_url", None),
+                "worker": f"{socket.gethostname()}-{os.getpid()}",
+                "started_at": utc_now(),
+            }).last_pk
+        store.run_id = self.run_id
+
+    def closed(self, spider, reason):
+        store = archive_store(self.crawler)
+        database = store.index
+        stats = self.crawler.stats.get_stats()
+        by_status = {key.rsplit("/", 1)[1]: value for key, value in stats.items()
+                     if key.startswith("downloader/response_status_count/")}
+        responses = sum(by_status.values())
+        errors = stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
+        requests = stats.get("downloader/request_count", 0)
+        error_rate = round(errors / requests, 4) if requests else 0.0
+        row = {
+            "finished_at": utc_now(), "finish_reason": reason, "requests": requests,
+            "responses": responses, "responses_by_status": json.dumps(by_status, sort_keys=True),
+            "bytes": stats.get("downloader/response_bytes", 0),
+            "report_pages": stats.get("gongkai/report_pages", 0),
+            "blocked_hosts": json.dumps(sorted({event["host"] for event in
+                                                getattr(self.crawler, "gongkai_blocked", [])})),
+            "errors": errors, "error_rate": error_rate,
+            **self._report_changes(database),
+        }
+        row["flags"] = json.dumps(self._flags(database, row), ensure_ascii=False)
+        with database.conn:
+            database["crawl_runs"].update(self.run_id, row)
+        for flag in json.loads(row["flags"]):
+            log.warning("crawl run %s of %s flagged: %s", self.run_id, spider.name, flag)
+
+    def _report_changes(self, database) -> dict:
+        run = self.run_id
+        site = next(database.query("select site from crawl_runs where id = ?", [run]))["site"]
+
+        def urls(sql, *params):
+            return {row["url"] for row in database.query(sql, params)}
+
+        listed_now = urls("select distinct url from captures where record_type = 'metadata' "
+                          "and crawl_run = ?", run)
+        previous = next(database.query(
+            "select max(id) as id from crawl_runs where site = ? and id < ? and finished_at "
+            "is not null", [site, run]))["id"]
+        listed_before = urls("select distinct url from captures where record_type = 'metadata' "
+                             "and crawl_run = ?", previous) if previous else set()
+        fetched_now = urls("select distinct url from captures where record_type = 'response' "
+                           "and status = 200 and crawl_run = ?", run)
+        held_before = urls("select distinct url from captures where record_type in "
+                           "('response', 'revisit') and status = 200 and crawl_run < ?", run)
+        reports_now = fetched_now & listed_now
+        return {
+            "new_reports": len(reports_now - held_before),
+            "changed_reports": len(reports_now & held_before),
+            "removed_reports": len(listed_before - listed_now) if previous else 0,
+        }
+
+    def _flags(self, database, row) -> list[str]:
+        run = self.run_id
+        site = next(database.query("select site from crawl_runs where id = ?", [run]))["site"]
+        previous = next(database.query(
+            "select report_pages, error_rate from crawl_runs where site = ? and id < ? and "
+            "finished_at is not null order by id desc limit 1", [site, run]), None)
+        flags = []
+        if previous and previous["report_pages"] and not row["report_pages"]:
+            flags.append(f"找到0份报告，上次找到{previous['report_pages']}份 "
+                         "(zero reports where the last crawl found some)")
+        last_rate = previous["error_rate"] if previous else 0.0
+        if row["error_rate"] >= ERROR_RATE_FLOOR and row["error_rate"] > 2 * (last_rate or 0):
+            flags.append(f"错误率{row['error_rate']:.0%}，上次{last_rate or 0:.0%} "
+                         "(error rate jumped)")
+        return flags
