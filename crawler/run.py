@@ -11,6 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
+from crawler.distributed import redis_settings
 from crawler.registry import load_site
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ def is_loopback(url: str) -> bool:
 
 
 def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
-                   overrides: dict | None = None) -> Settings:
+                   overrides: dict | None = None, redis_url: str | None = None,
+                   crawl_id: str | None = None) -> Settings:
     site = load_site(site_name, base_url)
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
@@ -40,16 +42,22 @@ def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
+    if redis_url:
+        for key, value in redis_settings(redis_url, site.name, crawl_id or "default").items():
+            if key == "EXTENSIONS":
+                value = {**settings.getdict("EXTENSIONS"), **value}
+            settings.set(key, value, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
 
 
 def crawl(site_name: str, base_url: str | None, data_dir: str,
-          overrides: dict | None = None) -> dict:
+          overrides: dict | None = None, redis_url: str | None = None,
+          crawl_id: str | None = None) -> dict:
     """Crawl one registered site into the archive; returns Scrapy's stats."""
     site = load_site(site_name, base_url)
-    settings = crawl_settings(site_name, base_url, data_dir, overrides)
+    settings = crawl_settings(site_name, base_url, data_dir, overrides, redis_url, crawl_id)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(site.family)
     process.crawl(crawler, site=site.name, base_url=site.base_url)

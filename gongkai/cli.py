@@ -79,8 +79,14 @@ def sites():
 @main.command()
 @click.argument("site")
 @click.option("--base-url", help="Crawl this copy of the site instead (e.g. the simulated portal).")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Share the crawl with other workers through this Redis (scrapy-redis).")
+@click.option("--crawl-id", default=lambda: time.strftime("%Y%m%d"), show_default="today",
+              help="With --redis: workers given the same id share one crawl.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for this crawl (repeatable), e.g. -s DOWNLOAD_DELAY=2.")
 @data_option
-def crawl(site, base_url, data_dir):
+def crawl(site, base_url, redis_url, crawl_id, overrides, data_dir):
     """Crawl SITE from the registry into the archive."""
     from crawler.registry import UnknownSite, load_site
     from crawler.run import crawl as run_crawl
@@ -89,7 +95,14 @@ def crawl(site, base_url, data_dir):
         load_site(site)
     except UnknownSite as error:
         raise click.BadParameter(str(error), param_hint="SITE")
-    stats = run_crawl(site, base_url, data_dir)
+    settings = {}
+    for override in overrides:
+        name, sep, value = override.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{override!r} is not NAME=VALUE", param_hint="--set")
+        settings[name] = value
+    stats = run_crawl(site, base_url, data_dir, overrides=settings, redis_url=redis_url,
+                      crawl_id=crawl_id)
     _print_crawl_stats(stats)
     if stats.get("finish_reason") != "finished":
         sys.exit(1)

@@ -1,0 +1,59 @@
+"""Two worker processes share one crawl through a real redis-server (scrapy-redis)."""
+
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from archive import db
+from gongkai.portal.model import build_portal
+from gongkai.portal.server import PortalServer
+
+from conftest import REPO, free_port
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    server = shutil.which("redis-server")
+    assert server, "redis-server is not installed: run bin/setup-env --test"
+    port = free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no",
+                                "--dir", str(tmp_path_factory.mktemp("redis"))],
+                               stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
+                         text=True).stdout.strip() != "PONG":
+        assert time.monotonic() < deadline, "redis-server did not start"
+        time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_two_workers_archive_every_report_exactly_once(redis_url, tmp_path):
+    portal = build_portal(seed=3)
+    with PortalServer(portal) as server:
+        base_url = server.url
+        command = [sys.executable, "-m", "gongkai.cli", "crawl", "huichang", "--base-url",
+                   server.url, "--data", str(tmp_path), "--redis", redis_url, "--crawl-id",
+                   "shared", "-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.05"]
+        workers = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outputs = [worker.communicate(timeout=300) for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], [err[-2000:] for _, err in outputs]
+
+    database = db.open_database(tmp_path)
+    report_paths = {report.path for report in portal.reports}
+    fetched = [row for row in database.query(
+        "select url, crawl_run from captures where record_type = 'response' and status = 200")]
+    report_fetches = [row for row in fetched
+                      if row["url"].split(base_url.rstrip("/"), 1)[1] in report_paths]
+    assert len(report_fetches) == len(report_paths)
+    assert len({row["url"] for row in report_fetches}) == len(report_paths)
+    # Both workers did part of the work.
+    assert {row["crawl_run"] for row in report_fetches} == {1, 2}
+    runs = list(database.query("select * from crawl_runs"))
+    assert sum(run["report_pages"] for run in runs) == len(report_paths)
