@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources import files
 from urllib.parse import urlsplit
 
-SITES_DIR = Path(__file__).parent / "sites"
+# Read as package resources so the registry also works from a Scrapyd egg.
+SITES = files("crawler") / "sites"
 
 
 class UnknownSite(LookupError):
@@ -52,15 +53,14 @@ class Site:
 
 
 def site_names() -> list[str]:
-    return sorted(path.stem for path in SITES_DIR.glob("*.toml"))
+    return sorted(entry.name[:-5] for entry in SITES.iterdir() if entry.name.endswith(".toml"))
 
 
 def load_site(name: str, base_url: str | None = None) -> Site:
-    path = SITES_DIR / f"{name}.toml"
-    if not path.exists():
+    entry = SITES / f"{name}.toml"
+    if not entry.is_file():
         raise UnknownSite(f"unknown site {name!r}; known sites: {', '.join(site_names())}")
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    data = tomllib.loads(entry.read_text(encoding="utf-8"))
     site = Site(
         name=data["name"],
         title=data["title"],
