@@ -14,7 +14,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import db
-from archive.warc import WARC_DIR
+from archive.warc import OPEN_SUFFIX, WARC_DIR
 
 
 @dataclass(frozen=True)
@@ -46,21 +46,24 @@ def verify(data_dir: str | os.PathLike) -> Report:
     indexed: dict[str, dict[int, dict]] = defaultdict(dict)
     for row in database.query("select * from captures"):
         indexed[row["warc_file"]][row["offset"]] = row
-    on_disk = {f"{WARC_DIR}/{path.name}" for path in (data_dir / WARC_DIR).glob("*.warc.gz")}
+    # Files still being written (".open") are checked as far as they go.
+    on_disk = {f"{WARC_DIR}/{path.name.removesuffix(OPEN_SUFFIX)}": path
+               for pattern in ("*.warc.gz", f"*.warc.gz{OPEN_SUFFIX}")
+               for path in (data_dir / WARC_DIR).glob(pattern)}
     report = Report(problems=[])
 
-    for name in sorted(set(indexed) - on_disk):
+    for name in sorted(set(indexed) - set(on_disk)):
         report.problems.append(Problem(name, None, f"missing: {len(indexed[name])} indexed "
                                                    "records point into a file that is gone"))
     for name in sorted(on_disk):
         report.files += 1
-        report.problems.extend(_verify_file(data_dir, name, indexed.get(name, {}), report))
+        report.problems.extend(_verify_file(on_disk[name], name, indexed.get(name, {}), report))
     return report
 
 
-def _verify_file(data_dir: Path, name: str, rows: dict[int, dict], report: Report) -> list[Problem]:
+def _verify_file(path: Path, name: str, rows: dict[int, dict], report: Report) -> list[Problem]:
     problems = []
-    with open(data_dir / name, "rb") as fh:
+    with open(path, "rb") as fh:
         # Records are gzip members of their own, so each indexed record is checked
         # on its own: one damaged record does not hide the state of the others.
         for offset, row in sorted(rows.items()):

@@ -25,6 +25,8 @@ from warcio.warcwriter import WARCWriter
 from archive import db
 
 WARC_DIR = "warc"
+INCOMPLETE_DIR = "incomplete"
+OPEN_SUFFIX = ".open"
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
 
 # Scrapy hands us a de-chunked body, so a chunked header would lie about the
@@ -64,6 +66,7 @@ class WarcStore:
         self._lock = threading.Lock()
         self.index = db.open_database(self.data_dir)
         db.ensure_captures_table(self.index)
+        self.recovered = recover_abandoned(self.data_dir, self.index)
 
     # -- files ---------------------------------------------------------------
 
@@ -75,10 +78,11 @@ class WarcStore:
             name = f"gongkai-{stamp}-{host}-{os.getpid()}-{self._serial:05d}.warc.gz"
             self._serial += 1
             path = self.warc_dir / name
-            if not path.exists():
+            if not path.exists() and not path.with_name(name + OPEN_SUFFIX).exists():
                 break
-        # 'xb': a closed WARC file is never reopened for writing.
-        self._file = open(path, "xb")
+        # A file being written carries '.open' until it is closed; 'xb' because a
+        # closed WARC file is never reopened for writing.
+        self._file = open(path.with_name(name + OPEN_SUFFIX), "xb")
         self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         self._name = f"{WARC_DIR}/{name}"
         info = self._writer.create_warcinfo_record(name, {
@@ -93,6 +97,7 @@ class WarcStore:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
+            os.rename(self._file.name, self.data_dir / self._name)
             self._file = None
 
     def _write(self, record) -> tuple[str, int, int]:
@@ -215,13 +220,94 @@ class StoredRecord:
     payload: bytes
 
 
+def recover_abandoned(data_dir: str | os.PathLike, index=None) -> list[str]:
+    """Close the files a crashed writer left open on this machine.
+
+    The intact records are kept (and indexed, if the crash came between writing a
+    record and indexing it) and the file is closed under its final name; the bytes
+    of a record cut off mid-write are set aside in warc/incomplete/ as evidence.
+    """
+    data_dir = Path(data_dir)
+    recovered = []
+    host = socket.gethostname().split(".")[0] or "host"
+    for path in sorted((data_dir / WARC_DIR).glob(f"*.warc.gz{OPEN_SUFFIX}")):
+        parts = path.name.split("-")
+        if len(parts) < 5 or parts[-3] != host or pid_alive(int(parts[-2])):
+            continue  # another machine's, or a writer still at work
+        name = f"{WARC_DIR}/{path.name[: -len(OPEN_SUFFIX)]}"
+        end, records = _scan(path, name)
+        if end < path.stat().st_size:
+            aside = data_dir / WARC_DIR / INCOMPLETE_DIR
+            aside.mkdir(exist_ok=True)
+            with open(path, "rb") as fh:
+                fh.seek(end)
+                (aside / (path.name[: -len(OPEN_SUFFIX)] + ".tail")).write_bytes(fh.read())
+            with open(path, "r+b") as fh:
+                fh.truncate(end)
+        if index is not None:
+            known = {row["warc_record_id"] for row in index.query(
+                "select warc_record_id from captures where warc_file = ?", [name])}
+            for row in records:
+                if row["warc_record_id"] not in known:
+                    db.insert_capture(index, row)
+        os.rename(path, path.with_name(path.name[: -len(OPEN_SUFFIX)]))
+        recovered.append(name)
+    return recovered
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _scan(path: Path, name: str) -> tuple[int, list[dict]]:
+    """Where the last complete record of a WARC file ends, and an index row for each."""
+    end, rows = 0, []
+    with open(path, "rb") as fh:
+        iterator = ArchiveIterator(fh)
+        try:
+            for record in iterator:
+                payload = record.raw_stream.read()
+                offset = iterator.get_record_offset()
+                end = offset + iterator.get_record_length()
+                if record.rec_type == "warcinfo":
+                    continue
+                headers = record.http_headers
+                status = None
+                if record.rec_type in ("response", "revisit") and headers is not None:
+                    status = int(headers.get_statuscode() or 0)
+                rows.append({
+                    "url": record.rec_headers.get_header("WARC-Target-URI"),
+                    "fetched_at": record.rec_headers.get_header("WARC-Date"),
+                    "record_type": record.rec_type, "status": status,
+                    "content_type": headers.get_header("Content-Type") if status else
+                    record.rec_headers.get_header("Content-Type"),
+                    "payload_sha256": None if record.rec_type in ("request", "revisit")
+                    else hashlib.sha256(payload).hexdigest(),
+                    "payload_length": len(payload),
+                    "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
+                    "warc_file": name, "offset": offset, "length": end - offset, "site": None,
+                })
+        except Exception:  # the cut-off record: everything before it is intact
+            pass
+    return end, rows
+
+
 def read_record(data_dir: str | os.PathLike, warc_file: str, offset: int, *,
                 raw: bool = False) -> StoredRecord:
     """Read one record back by seeking to it; the rest of the file is not touched.
 
     The payload is decoded (gzip content-encoding undone) unless RAW asks for the
     bytes exactly as received."""
-    with open(Path(data_dir) / warc_file, "rb") as fh:
+    path = Path(data_dir) / warc_file
+    if not path.exists():
+        path = path.with_name(path.name + OPEN_SUFFIX)  # still being written
+    with open(path, "rb") as fh:
         fh.seek(offset)
         for record in ArchiveIterator(fh):
             status = None

@@ -14,7 +14,7 @@ import socket
 
 from scrapy import signals
 
-from archive.warc import utc_now
+from archive.warc import pid_alive, utc_now
 from crawler.archiving import archive_store
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,17 @@ def _create_table(database) -> None:
         }, pk="id")
 
 
+def _mark_interrupted(database) -> None:
+    """Runs of this machine whose process is gone without finishing were killed."""
+    host = socket.gethostname()
+    for run in list(database.query(
+            "select id, worker from crawl_runs where finished_at is null")):
+        worker_host, _, pid = (run["worker"] or "").rpartition("-")
+        if worker_host == host and pid.isdigit() and not pid_alive(int(pid)):
+            with database.conn:
+                database["crawl_runs"].update(run["id"], {"finish_reason": "interrupted"})
+
+
 class CrawlRunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -48,6 +59,7 @@ class CrawlRunRecorder:
         store = archive_store(self.crawler)
         _create_table(store.index)
         site = getattr(spider, "site", None)
+        _mark_interrupted(store.index)
         with store.index.conn:
             self.run_id = store.index["crawl_runs"].insert({
                 "site": getattr(site, "name", spider.name),
