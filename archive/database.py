@@ -17,11 +17,14 @@ from typing import Callable, Iterable
 from archive import db
 from archive.checks import run_checks
 from archive.extract import extract_document
+from archive.encoding import decode
 from archive.search import segment
+from archive.versions import (SOFT_404_MAX_BYTES, Version, figure_changes, history, is_soft_404,
+                              text_diff)
 from archive.warc import read_capture, read_record
 
-DERIVED_TABLES = ["report_tokens_fts", "report_tokens", "warnings", "checks", "figures",
-                  "reports", "agencies"]
+DERIVED_TABLES = ["report_tokens_fts", "report_tokens", "report_changes", "versions", "warnings",
+                  "checks", "figures", "reports", "agencies"]
 
 
 @dataclass
@@ -79,7 +82,8 @@ def _create_tables(database) -> None:
         "report_year": int, "template": str, "title": str, "published": str,
         "list_date": str, "first_seen": str, "fetched_at": str, "capture_id": int,
         "warc_file": str, "warc_offset": int, "payload_sha256": str, "extractor_version": str,
-        "figure_count": int, "warning_count": int, "failed_checks": int, "text": str,
+        "figure_count": int, "warning_count": int, "failed_checks": int, "versions": int,
+        "last_seen": str, "removed_at": str, "text": str,
     }, pk="id", foreign_keys=[("agency_id", "agencies", "id"), ("capture_id", "captures", "id")])
     # INTEGER affinity keeps counts as integers and money such as 1.25 as REAL.
     database["figures"].create({
@@ -91,6 +95,16 @@ def _create_tables(database) -> None:
     }, foreign_keys=[("report_id", "reports", "id")])
     database["warnings"].create({"report_id": int, "message": str},
                                 foreign_keys=[("report_id", "reports", "id")])
+    database["versions"].create({
+        "url": str, "version": int, "kind": str, "payload_sha256": str, "capture_id": int,
+        "first_seen": str, "last_seen": str, "fetches": int,
+    }, pk=("url", "version"), foreign_keys=[("capture_id", "captures", "id")])
+    database["report_changes"].create({
+        "id": int, "report_id": int, "url": str, "kind": str, "changed_at": str,
+        "from_capture": int, "to_capture": int, "answer": str, "text_diff": str,
+        "figure_changes": str, "figures_changed": int,
+    }, pk="id", foreign_keys=[("report_id", "reports", "id"), ("from_capture", "captures", "id"),
+                              ("to_capture", "captures", "id")])
     database["report_tokens"].create({"report_id": int, "tokens": str}, pk="report_id",
                                      foreign_keys=[("report_id", "reports", "id")])
     database["reports"].create_index(["agency_id", "report_year"])
@@ -114,51 +128,24 @@ def _agency_key(report: ArchivedReport) -> tuple:
 
 def build(data_dir: str | os.PathLike,
           progress: Callable[[Iterable], Iterable] | None = None) -> dict:
-    """(Re)build every derived table. Returns counts for the caller to print."""
+    """(Re)build every derived table in one transaction. Returns counts to print."""
     database = db.open_database(data_dir)
     db.ensure_captures_table(database)
-    reports = archived_reports(database, data_dir)
-    # Cross-year checks need last year's report of the same agency, so extract
-    # each agency's reports in year order.
-    results = []
-    iterator = progress(reports) if progress else reports
-    for report in iterator:
-        record = read_capture(data_dir, report.capture)
-        content_type = dict((k.lower(), v) for k, v in record.headers).get("content-type")
-        meta = report.metadata
-        result = extract_document(record.payload, content_type=content_type,
-                                  filename=report.url, hints={
-                                      "title": meta.get("list_title"),
-                                      "published": meta.get("list_date"),
-                                      "agency": meta.get("unit"),
-                                  })
-        results.append((report, result))
-
-    by_agency: dict[tuple, list] = defaultdict(list)
-    for report, result in results:
-        by_agency[_agency_key(report)].append((report, result))
-
-    counts = {"reports": 0, "figures": 0, "checks": 0, "failed_checks": 0, "warnings": 0}
+    reports = sorted(archived_reports(database, data_dir), key=lambda r: str(_agency_key(r)))
+    counts = {"reports": 0, "figures": 0, "checks": 0, "failed_checks": 0, "warnings": 0,
+              "changes": 0}
     with database.conn:
         _drop_derived(database)
         _create_tables(database)
-        for key, items in sorted(by_agency.items(), key=lambda kv: str(kv[0])):
-            first_report = items[0][0].metadata
-            names = [r.get("agency") for _, r in items if r.get("agency")]
-            agency_id = database["agencies"].insert({
-                "site": first_report.get("site"),
-                "name": first_report.get("unit"),
-                "full_name": max(set(names), key=names.count) if names else first_report.get("unit"),
-                "kind": first_report.get("agency_kind"),
-                "column_url": first_report.get("column"),
-            }).last_pk
-            previous = None
-            for report, result in sorted(items, key=lambda item: item[1].get("report_year") or 0):
-                if previous is not None and result.get("report_year") and \
-                        previous.get("report_year") == result["report_year"] - 1:
-                    result["checks"] = run_checks(result, previous)
-                _insert_report(database, agency_id, report, result, counts)
-                previous = result
+        histories = _build_versions(database, data_dir)
+        group: list[ArchivedReport] = []
+        for report in progress(reports) if progress else reports:
+            if group and _agency_key(group[0]) != _agency_key(report):
+                _insert_agency(database, data_dir, group, histories, counts)
+                group = []
+            group.append(report)
+        if group:
+            _insert_agency(database, data_dir, group, histories, counts)
         database["report_tokens"].enable_fts(["tokens"], create_triggers=False)
         database.execute("insert into report_tokens_fts(report_tokens_fts) values ('rebuild')")
         _create_views(database)
@@ -166,8 +153,109 @@ def build(data_dir: str | os.PathLike,
     return counts
 
 
-def _insert_report(database, agency_id, report: ArchivedReport, result: dict, counts) -> None:
+def _extract(data_dir, capture: dict, metadata: dict) -> dict:
+    record = read_capture(data_dir, capture)
+    content_type = dict((k.lower(), v) for k, v in record.headers).get("content-type")
+    return extract_document(record.payload, content_type=content_type, filename=capture["url"],
+                            hints={"title": metadata.get("list_title"),
+                                   "published": metadata.get("list_date"),
+                                   "agency": metadata.get("unit")})
+
+
+def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, counts) -> None:
+    """One agency's reports, in year order so each is checked against the year before."""
+    results = [(report, _extract(data_dir, report.capture, report.metadata)) for report in group]
+    first = group[0].metadata
+    names = [result.get("agency") for _, result in results if result.get("agency")]
+    agency_id = database["agencies"].insert({
+        "site": first.get("site"),
+        "name": first.get("unit"),
+        "full_name": max(set(names), key=names.count) if names else first.get("unit"),
+        "kind": first.get("agency_kind"),
+        "column_url": first.get("column"),
+    }).last_pk
+    previous = None
+    for report, result in sorted(results, key=lambda item: item[1].get("report_year") or 0):
+        if previous is not None and result.get("report_year") and \
+                previous.get("report_year") == result["report_year"] - 1:
+            result["checks"] = run_checks(result, previous)
+        report_id = _insert_report(database, agency_id, report, result, counts,
+                                   histories.get(report.url, []))
+        _insert_changes(database, data_dir, report_id, report, result,
+                        histories.get(report.url, []), counts)
+        previous = result
+
+
+def _build_versions(database, data_dir) -> dict[str, list[Version]]:
+    """The `versions` table: every archived URL's history of contents and answers."""
+    by_url: dict[str, list[dict]] = defaultdict(list)
+    soft: set[int] = set()
+    for row in database.query("select * from responses order by id"):
+        by_url[row["url"]].append(row)
+        if row["status"] == 200 and (row["payload_length"] or 0) <= SOFT_404_MAX_BYTES:
+            record = read_capture(data_dir, row)
+            content_type = dict((k.lower(), v) for k, v in record.headers).get("content-type")
+            if is_soft_404(200, decode(record.payload, content_type)):
+                soft.add(row["id"])
+    histories = {url: history(rows, soft) for url, rows in by_url.items()}
+    database["versions"].insert_all(({
+        "url": url, "version": n, "kind": v.kind, "payload_sha256": v.payload_sha256,
+        "capture_id": v.capture_id, "first_seen": v.first_seen, "last_seen": v.last_seen,
+        "fetches": v.fetches,
+    } for url, versions in histories.items() for n, v in enumerate(versions, 1)),
+        batch_size=1000)
+    return histories
+
+
+def _insert_changes(database, data_dir, report_id, report: ArchivedReport, latest: dict,
+                    versions: list[Version], counts) -> None:
+    """How a report changed after it was first archived: edited, removed, restored."""
+    extracted = {report.capture.get("payload_sha256"): latest}
+    last_content: tuple[Version, dict] | None = None
+    previous: Version | None = None
+    for version in versions:
+        change = None
+        if version.kind == "ok":
+            if version.payload_sha256 not in extracted:
+                capture = next(database.query("select * from responses where id = ?",
+                                              [version.capture_id]))
+                extracted[version.payload_sha256] = _extract(data_dir, capture, report.metadata)
+            result = extracted[version.payload_sha256]
+            if last_content and last_content[0].payload_sha256 != version.payload_sha256:
+                before = last_content[1]
+                change = ("edited", text_diff(before.get("text") or "", result.get("text") or ""),
+                          figure_changes(before["figures"], result["figures"]))
+            elif last_content and previous is not last_content[0]:
+                change = ("restored", "", [])
+            if change:
+                _insert_change(database, report_id, report.url, last_content[0], version, *change)
+            last_content = (version, result)
+        elif version.kind in ("not_found", "soft_404") and last_content and \
+                previous is last_content[0]:
+            _insert_change(database, report_id, report.url, last_content[0], version,
+                           "removed", "", [])
+            change = True
+        counts["changes"] += bool(change)
+        previous = version
+
+
+def _insert_change(database, report_id, url, before: Version, after: Version, kind, diff,
+                   figures) -> None:
+    database["report_changes"].insert({
+        "report_id": report_id, "url": url, "kind": kind, "changed_at": after.first_seen,
+        "from_capture": before.capture_id, "to_capture": after.capture_id,
+        "answer": after.kind, "text_diff": diff,
+        "figure_changes": json.dumps(figures, ensure_ascii=False),
+        "figures_changed": len(figures),
+    })
+
+
+def _insert_report(database, agency_id, report: ArchivedReport, result: dict, counts,
+                   versions: list[Version]) -> int:
     meta = report.metadata
+    contents = [v for v in versions if v.kind == "ok"]
+    removed_at = versions[-1].first_seen if versions and versions[-1].kind in (
+        "not_found", "soft_404") else None
     failed = sum(1 for check in result["checks"] if check["status"] == "FAIL")
     report_id = database["reports"].insert({
         "url": report.url,
@@ -190,6 +278,9 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
         "figure_count": len(result["figures"]),
         "warning_count": len(result["warnings"]),
         "failed_checks": failed,
+        "versions": len({v.payload_sha256 for v in contents}),
+        "last_seen": contents[-1].last_seen if contents else None,
+        "removed_at": removed_at,
         "text": result.get("text") or "",
     }).last_pk
     raw = result.get("raw", {})
@@ -213,6 +304,7 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
     counts["checks"] += len(result["checks"])
     counts["failed_checks"] += failed
     counts["warnings"] += len(result["warnings"])
+    return report_id
 
 
 def _create_views(database) -> None:
