@@ -28,6 +28,10 @@ WARC_DIR = "warc"
 INCOMPLETE_DIR = "incomplete"
 OPEN_SUFFIX = ".open"
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+# Metadata records name the page they describe under this prefix: replay tools
+# such as pywb index metadata records by target URI and would otherwise serve
+# our JSON in place of the page itself.
+ABOUT = "urn:gongkai:about:"
 
 # Scrapy hands us a de-chunked body, so a chunked header would lie about the
 # bytes that follow it; replay tools then fail to parse the record.
@@ -186,7 +190,7 @@ class WarcStore:
             if self._file is None:
                 self._open_next()
             record = self._writer.create_warc_record(
-                url, "metadata", payload=io.BytesIO(body),
+                ABOUT + url, "metadata", payload=io.BytesIO(body),
                 warc_content_type="application/json",
                 warc_headers_dict={"WARC-Date": fetched_at})
             if refers_to:
@@ -282,7 +286,7 @@ def _scan(path: Path, name: str) -> tuple[int, list[dict]]:
                 if record.rec_type in ("response", "revisit") and headers is not None:
                     status = int(headers.get_statuscode() or 0)
                 rows.append({
-                    "url": record.rec_headers.get_header("WARC-Target-URI"),
+                    "url": record.rec_headers.get_header("WARC-Target-URI").removeprefix(ABOUT),
                     "fetched_at": record.rec_headers.get_header("WARC-Date"),
                     "record_type": record.rec_type, "status": status,
                     "content_type": headers.get_header("Content-Type") if status else
