@@ -31,18 +31,83 @@ def portal():
     """The built-in simulated government portal (offline demo and test bed)."""
 
 
+def _years(value: str | None):
+    """``--years 6`` (the last six report years, up to 2024) or ``--years 2015-2024``."""
+    if value is None:
+        return range(2019, 2025)
+    value = value.strip()
+    try:
+        if "-" in value:
+            first, last = (int(x) for x in value.split("-", 1))
+            years = range(first, last + 1)
+        else:
+            years = range(2025 - int(value), 2025)
+    except ValueError:
+        raise click.BadParameter("a number of years (e.g. 6) or a range (e.g. 2015-2024)", param_hint="--years")
+    if not years or years[0] < 2008:
+        raise click.BadParameter("report years run from 2008 to 2024", param_hint="--years")
+    return years
+
+
+def _portal_options(command):
+    """The options shared by `portal serve` and `portal truth`."""
+    options = [
+        click.option("--seed", default=1, show_default=True, type=int),
+        click.option("--families", default=None,
+                     help="Comma-separated portal families (ganzhou, trs, hanweb, gkmlpt) or 'all'. "
+                          "Default: the 会昌县 site only."),
+        click.option("--faults", default=None,
+                     help="Comma-separated fault names or 'all' (see `gongkai portal faults`). Default: none."),
+        click.option("--agencies", default=None, type=click.IntRange(min=1),
+                     help="Bodies in total across the families (real-named ones first, then invented ones)."),
+        click.option("--years", "years", default=None,
+                     help="Report years: a count ending with 2024 (e.g. 6) or a range (e.g. 2015-2024)."),
+        click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+                     help="Serve the state of this day (YYYY-MM-DD). Default: after every planted event."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _build(seed, families, faults, agencies, years, as_of):
+    from gongkai.portal.model import build_portal
+
+    kwargs = {}
+    if families is not None:
+        kwargs["families"] = families
+    if faults is not None:
+        kwargs["faults"] = faults
+    if agencies is not None:
+        kwargs["agencies"] = agencies
+    if as_of is not None:
+        kwargs["as_of"] = as_of.date()
+    try:
+        return build_portal(seed=seed, years=_years(years), **kwargs)
+    except ValueError as error:
+        raise click.UsageError(str(error))
+
+
 @portal.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--seed", default=1, show_default=True, type=int)
-def portal_serve(host, port, seed):
-    """Serve the simulated 会昌县 portal until interrupted."""
-    from gongkai.portal.model import build_portal
+@_portal_options
+def portal_serve(host, port, seed, families, faults, agencies, years, as_of):
+    """Serve the simulated portal(s) until interrupted.
+
+    Unknown Host headers (127.0.0.1, localhost) get the 会昌县 site; the other simulated hosts
+    answer by their Host header, or through this address used as an HTTP proxy.
+    """
     from gongkai.portal.server import PortalServer
 
-    server = PortalServer(build_portal(seed=seed), host=host, port=port)
+    web = _build(seed, families, faults, agencies, years, as_of)
+    server = PortalServer(web, host=host, port=port)
     server.start()
-    click.echo(f"simulated portal (seed {seed}) at {server.url}hcxxxgk/ — Ctrl-C to stop")
+    hosts = [s.host for s in getattr(web, "sites", [web])]
+    count = len(web.reports)
+    click.echo(f"simulated portal (seed {seed}, {count} reports) at {server.url}hcxxxgk/ — Ctrl-C to stop")
+    if len(hosts) > 1:
+        click.echo(f"hosts (use {server.proxy_url} as HTTP proxy): {', '.join(hosts)}")
     try:
         while True:
             time.sleep(3600)
@@ -52,16 +117,23 @@ def portal_serve(host, port, seed):
 
 @portal.command("truth")
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
-@click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--base-url", default="http://www.huichang.gov.cn/", show_default=True,
-              help="Base URL the report URLs are written against.")
-def portal_truth(out, seed, base_url):
-    """Write the ground truth of the simulated portal as JSON."""
-    from gongkai.portal.model import build_portal
-    from gongkai.portal.truth import ground_truth
+              help="Base URL the default site's report URLs are written against.")
+@_portal_options
+def portal_truth(out, base_url, seed, families, faults, agencies, years, as_of):
+    """Write the ground truth of the simulated portal(s) as JSON (streamed)."""
+    from gongkai.portal.truth import write_truth
 
-    json.dump(ground_truth(build_portal(seed=seed), base_url), out, ensure_ascii=False, indent=1)
-    out.write("\n")
+    write_truth(_build(seed, families, faults, agencies, years, as_of), out, base_url)
+
+
+@portal.command("faults")
+def portal_faults():
+    """List the faults `--faults` can plant."""
+    from gongkai.portal.faults import FAULTS
+
+    for name, description in FAULTS.items():
+        click.echo(f"{name:<20} {description}")
 
 
 # -- crawling ------------------------------------------------------------------
@@ -181,6 +253,23 @@ def verify(data_dir):
                f"{len(report.problems)} problems", err=True)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command("eval")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              default=lambda: str(Path(__file__).resolve().parents[2] / "shared" / "corpus"),
+              show_default="../shared/corpus", help="Folder of real reports with a manifest.json.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Simulated portal seed.")
+@click.option("--agencies", default=24, show_default=True, type=int,
+              help="Bodies in the simulated web (over its four portal families).")
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full measurement as JSON.")
+def eval_command(corpus, seed, agencies, jobs, as_json):
+    """Measure extraction: cell recall and precision per form and template on the simulated
+    portal's ground truth, and on the real reports of CORPUS when it is present."""
+    from archive.evaluate import run
+
+    sys.exit(run(Path(corpus), seed, agencies, as_json, jobs))
 
 
 # -- serving -------------------------------------------------------------------

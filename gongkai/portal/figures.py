@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from bisect import bisect
+from functools import lru_cache
+from itertools import accumulate
 
 TEMPLATES = ("t2019", "t2021")
 
@@ -63,6 +66,7 @@ OTHER_HANDLING_T2021 = (
 )
 
 
+@lru_cache(maxsize=None)
 def outcome_rows(template: str) -> tuple[str, ...]:
     """The result rows of 三、本年度办理结果 whose sum is （七）总计 (handled_total excluded)."""
     other = ("other_handling",) if template == "t2019" else OTHER_HANDLING_T2021
@@ -75,6 +79,7 @@ def outcome_rows(template: str) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=None)
 def application_rows(template: str) -> tuple[str, ...]:
     """Every row of table 三 in printed order (middle part of the key)."""
     return (
@@ -118,12 +123,17 @@ REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
 def figure_keys(template: str) -> list[str]:
     """Every canonical key of the template, in printed order (table 二, 三, 四)."""
+    return list(_figure_keys(template))
+
+
+@lru_cache(maxsize=None)
+def _figure_keys(template: str) -> tuple[str, ...]:
     if template not in TEMPLATES:
         raise ValueError(f"unknown template {template!r}")
     keys = [f"proactive.{row}.{col}" for row, cols in proactive_rows(template) for col in cols]
     keys += [f"applications.{row}.{col}" for row in application_rows(template) for col in APPLICATION_COLUMNS]
     keys += [f"{group}.{col}" for group in REVIEW_GROUPS for col in REVIEW_COLUMNS]
-    return keys
+    return tuple(keys)
 
 
 def template_for_year(year: int) -> str:
@@ -188,8 +198,14 @@ def _new_requests(rng: random.Random, kind: str) -> int:
 
 def _split(rng: random.Random, n: int, names, weights) -> dict[str, int]:
     out = {name: 0 for name in names}
+    if not n:
+        return out
+    # what rng.choices(names, weights) does per draw, with the running sums computed once:
+    # the same random() calls, hence the same figures, in a fraction of the time
+    cum = list(accumulate(weights))
+    total, hi, draw = cum[-1] + 0.0, len(cum) - 1, rng.random
     for _ in range(n):
-        out[rng.choices(names, weights)[0]] += 1
+        out[names[bisect(cum, draw() * total, 0, hi)]] += 1
     return out
 
 

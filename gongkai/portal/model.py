@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import figures as F
+from .clock import Clock, Timeline
+from .content import _apply_style, _style, build_agency
+from .reports import Content, ContentCache, Report
+from .site import SitePlan
 
 SITE_NAME = "会昌县人民政府"
 SITE_DOMAIN = "www.huichang.gov.cn"
@@ -42,6 +46,8 @@ class Agency:
     column_id: str
     column_title: str
     nav_code: str | None  # the unit's own xxgk_navs page; None for the county itself
+    site: str = "huichang"  # the site key (one per host)
+    slug: str = ""  # family-specific folder or prefix (TRS unit directory, gkmlpt prefix)
 
     @property
     def title_name(self) -> str:
@@ -84,29 +90,10 @@ class Item:
 
 
 @dataclass
-class Report:
-    agency: Agency
-    report_year: int
-    template: str
-    form: str
-    published: date
-    path: str
-    uuid: str
-    title: str
-    figures: dict  # what a perfect extractor reads: key -> int/float, None if printed blank
-    defects: list[dict]
-    published_at: datetime | None = None
-    values: dict = field(default_factory=dict)  # every figure as generated (complete, no blanks)
-    style: dict = field(default_factory=dict)  # rendering choices (see ``_style``)
-    seed: int = 1
-
-    @property
-    def column_id(self) -> str:
-        return self.agency.column_id
-
-
-@dataclass
 class Portal:
+    """The 会昌县 site (Ganzhou family).  With the default arguments of ``build_portal`` it is the
+    whole simulated web; inside a multi-site ``Web`` it is the site of www.huichang.gov.cn."""
+
     seed: int
     agencies: list[Agency]
     reports: list[Report]
@@ -114,13 +101,57 @@ class Portal:
     items: list[Item] = field(default_factory=list)
     page_size: int = 4
     years: tuple[int, ...] = ()
+    clock: Clock = field(default_factory=Clock)
+    plan: SitePlan = field(default_factory=SitePlan)
+    missing: list = field(default_factory=list)  # (agency, year) that never published a report
+
+    key = "huichang"
+    family = "ganzhou"
+    host = SITE_DOMAIN
+    title = SITE_NAME
 
     def __post_init__(self):
-        self._by_path = {r.path: r for r in self.reports}
+        self._contents = ContentCache(self._build_contents)
+        self.reindex()
+
+    def _build_contents(self, agency_code: str) -> dict:
+        layouts = {r.report_year: (r.form, r.layout) for r in self._of_agency.get(agency_code, [])}
+        return build_agency(self.seed, self.key, self.agency(agency_code), self.years, layouts)
+
+    def load_content(self, report: Report) -> Content:
+        return self._contents.get(report.agency.code)[report.report_year]
+
+    def reindex(self) -> None:
+        """Rebuild the lookups (after faults moved or re-dated reports)."""
+        self._by_path = {}
+        for r in self.reports:
+            for p in r.paths():
+                self._by_path[p] = r
+        self._attachments = {att.path: (r, i) for r in self.reports for i, att in enumerate(r.attachments)}
         self._items_by_path = {i.path: i for i in self.items}
         self._columns = {c.id: c for c in self.columns}
         self._agencies = {a.code: a for a in self.agencies}
         self._by_nav = {a.nav_code: a for a in self.agencies if a.nav_code}
+        self._by_year = {(r.agency.code, r.report_year): r for r in self.reports}
+        self._of_agency: dict[str, list[Report]] = {}
+        for r in self.reports:
+            self._of_agency.setdefault(r.agency.code, []).append(r)
+        self._of_kind: dict[str, list[Agency]] = {}
+        for a in self.agencies:
+            self._of_kind.setdefault(a.kind, []).append(a)
+        self._cols_of: dict[str | None, list[Column]] = {}
+        for c in self.columns:
+            self._cols_of.setdefault(c.agency.code if c.agency else None, []).append(c)
+        by_column: dict[str, list] = {}
+        for r in self.reports:
+            by_column.setdefault(r.agency.column_id, []).append(r)
+        for i in self.items:
+            by_column.setdefault(i.column.id, []).append(i)
+        self._column_all = {
+            cid: sorted(entries, key=lambda e: (e.published_at, e.path), reverse=True) for cid, entries in by_column.items()
+        }
+        self._newest = sorted(self.reports, key=lambda r: (r.published_at, r.path), reverse=True)
+        self._visible_cache: dict = {}
 
     # --- lookups ---
     def report_by_path(self, path: str) -> Report | None:
@@ -139,35 +170,55 @@ class Portal:
         return self._columns.get(column_id)
 
     def report(self, agency_code: str, year: int) -> Report | None:
-        for r in self.reports:
-            if r.agency.code == agency_code and r.report_year == year:
-                return r
-        return None
+        return self._by_year.get((agency_code, year))
 
     def reports_of(self, agency_code: str) -> list[Report]:
-        return [r for r in self.reports if r.agency.code == agency_code]
+        return list(self._of_agency.get(agency_code, []))
 
     def agencies_of_kind(self, kind: str) -> list[Agency]:
-        return [a for a in self.agencies if a.kind == kind]
+        return list(self._of_kind.get(kind, []))
 
     def columns_of(self, agency: Agency | None) -> list[Column]:
-        code = agency.code if agency else None
-        return [c for c in self.columns if (c.agency.code if c.agency else None) == code]
+        return list(self._cols_of.get(agency.code if agency else None, []))
 
     @property
     def county(self) -> Agency:
         return self.agencies_of_kind("county_government")[0]
 
+    # --- what the server shows on the clock's day ---
+    def shown(self, entry) -> bool:
+        if isinstance(entry, Report):
+            return entry.visible(self.clock)
+        return self.clock.as_of is None or entry.published <= self.clock.as_of
+
+    def entry_path(self, entry) -> str:
+        return entry.current_path(self.clock) if isinstance(entry, Report) else entry.path
+
+    def newest_reports(self, n: int) -> list[Report]:
+        out = []
+        for r in self._newest:
+            if self.shown(r):
+                out.append(r)
+                if len(out) == n:
+                    break
+        return out
+
     def column_entries(self, column_id: str) -> list:
-        """Reports or items of a column, newest first (the list page order)."""
-        col = self.column(column_id)
-        if col is None:
-            return []
-        if col.kind == "annual_report":
-            entries = [r for r in self.reports if r.agency.column_id == column_id]
-        else:
-            entries = [i for i in self.items if i.column.id == column_id]
-        return sorted(entries, key=lambda e: (e.published_at, e.path), reverse=True)
+        """Reports or items of a column shown today, newest first (the list page order)."""
+        key = (column_id, self.clock.as_of)
+        hit = self._visible_cache.get(key)
+        if hit is None:
+            col = self.column(column_id)
+            entries = self._column_all.get(column_id, []) if col is not None else []
+            if col is not None and col.kind == "annual_report":
+                entries = [e for e in entries if isinstance(e, Report)]
+            elif col is not None:
+                entries = [e for e in entries if not isinstance(e, Report)]
+            hit = [e for e in entries if self.shown(e)]
+            if len(self._visible_cache) > 4096:
+                self._visible_cache.clear()
+            self._visible_cache[key] = hit
+        return hit
 
     def page_count(self, column_id: str) -> int:
         n = len(self.column_entries(column_id))
@@ -184,9 +235,58 @@ class Portal:
         out += [nav_path(a.nav_code) for a in self.agencies if a.nav_code]
         for c in self.columns:
             out += [list_path(c.id, p) for p in range(1, self.page_count(c.id) + 1)]
-        out += [i.path for i in self.items]
-        out += [r.path for r in self.reports]
+        out += [i.path for i in self.items if self.shown(i)]
+        out += [r.current_path(self.clock) for r in self.reports if self.shown(r)]
         return out
+
+    # --- URLs, attachments and fault hooks (shared with the other families) ---
+    moved_status = 301  # the CMS keeps a redirect from a moved article's old address
+
+    def report_path(self, report: Report, when: date, salt: str) -> str:
+        uuid = report.uuid if not salt else _hex(self.seed, report.agency.column_id, report.report_year, salt)
+        return article_path(report.agency.column_id, when, uuid)
+
+    def place(self, report: Report) -> None:
+        from .forms import ganzhou_attachments
+
+        report.path = self.report_path(report, report.appeared, "")
+        report.attachments = ganzhou_attachments(report)
+        report.extra_defects = [d for d in report.extra_defects if d["kind"] != "no_text"]
+        if report.form == "image":
+            report.extra_defects.append({"kind": "no_text", "images": [a.path for a in report.attachments]})
+
+    def redate(self, report: Report, declared: datetime, appeared: date) -> None:
+        from .clock import Timeline
+
+        if report.timeline is None:
+            report.timeline = Timeline(declared.date(), appeared)
+        report.published_at = declared
+        report.published = declared.date()
+        report.timeline.declared = declared.date()
+        report.timeline.appeared = appeared
+        self.place(report)
+
+    def column_of(self, report: Report) -> str:
+        return report.agency.column_id
+
+    def list_columns(self) -> list[str]:
+        return [a.column_id for a in self.agencies]
+
+    def attachment(self, path: str):
+        return self._attachments.get(path)
+
+    def robots_fault(self, rng):
+        units = [a for a in self.agencies if a.kind == "department"] or self.agencies
+        unit = units[rng.randrange(len(units))]
+        text = f"User-agent: *\nDisallow: /{SECTION}/{unit.column_id}/\nDisallow: /jsearchfront/\n"
+        return text, (lambda r: r.agency.column_id == unit.column_id), {"disallow": [f"/{SECTION}/{unit.column_id}/", "/jsearchfront/"]}
+
+    # --- the web server's view ---
+    def respond(self, request):
+        from .render import respond
+        from .site import Response
+
+        return Response(*respond(self, request.method, request.target))
 
 
 # --- paths ----------------------------------------------------------------------------------
@@ -274,64 +374,6 @@ def _publish_time(rng: random.Random, agency: Agency, year: int) -> datetime:
     return datetime(nxt, month, day, hour, minute)
 
 
-# --- rendering choices recorded as defects --------------------------------------------------
-
-
-def _style(rng: random.Random, agency: Agency, year: int) -> dict:
-    """Presentation variants of one report; each becomes a defect entry (``kind``)."""
-    blank_p = 0.15 if agency.kind == "township" else 0.3
-    return {
-        "total_label": "合计" if rng.random() < 0.3 else "总计",
-        "word": rng.random() < 0.35,
-        "blank_org_zeros": rng.random() < blank_p,
-        "short_rows": [],
-        "short_cells": 7,
-        "labels": {},
-    }
-
-
-def _apply_style(values: dict, template: str, style: dict) -> tuple[dict, list[dict]]:
-    """From complete values to what the page shows, plus the defect list."""
-    figures = dict(values)
-    defects: list[dict] = []
-    if style["total_label"] != "总计":
-        defects.append({"kind": "total_label", "table": "applications", "label": style["total_label"]})
-    if style["word"]:
-        defects.append({"kind": "word_markup", "font": "仿宋_GB2312"})
-    if style["blank_org_zeros"]:
-        blanks = 0
-        for row in F.application_rows(template):
-            for col in F.ORG_COLUMNS:
-                key = f"applications.{row}.{col}"
-                if figures.get(key) == 0:
-                    figures[key] = None
-                    blanks += 1
-        if blanks:
-            defects.append(
-                {"kind": "blank_cells", "table": "applications", "columns": list(F.ORG_COLUMNS), "cells": blanks}
-            )
-        else:
-            style["blank_org_zeros"] = False
-    if style["short_rows"]:
-        for row in style["short_rows"]:
-            for col in F.APPLICATION_COLUMNS:
-                figures.pop(f"applications.{row}.{col}", None)
-        defects.append(
-            {
-                "kind": "short_rows",
-                "table": "applications",
-                "rows": list(style["short_rows"]),
-                "cells": style["short_cells"],
-                "expected_cells": len(F.APPLICATION_COLUMNS),
-            }
-        )
-    for standard, printed in style["labels"].items():
-        kind = "label_typo" if standard == "结果维持" else "label_variant"
-        entry = {"kind": kind, "label": printed, "standard": standard}
-        defects.append(entry)
-    return figures, defects
-
-
 # --- ordinary (non-report) items ------------------------------------------------------------
 
 _ITEM_TITLES = {
@@ -373,13 +415,144 @@ def _items_for(seed: int, column: Column, owner_name: str, owner_short: str, cou
 # --- the portal -----------------------------------------------------------------------------
 
 
-def build_portal(seed: int = 1, years=range(2019, 2025), page_size: int = 4) -> Portal:
+def build_portal(
+    seed: int = 1,
+    years=range(2019, 2025),
+    page_size: int = 4,
+    *,
+    families=None,
+    faults=None,
+    agencies: int | None = None,
+    as_of=None,
+):
+    """The simulated web.  With only ``seed``/``years``/``page_size`` it is the fault-free 会昌县
+    site (a ``Portal``), as it has always been.  Any of ``families`` (names from
+    ``families.FAMILIES``), ``faults`` (a ``FaultSet``, names, or "all"), ``agencies`` (how many
+    bodies in total) or ``as_of`` (the simulated today) gives a multi-site ``web.Web``."""
+    if families is None and faults is None and agencies is None and as_of is None:
+        return build_huichang(seed, years, page_size)
+    from .web import build_web
+
+    return build_web(seed=seed, years=years, page_size=page_size, families=families, faults=faults,
+                     agencies=agencies, as_of=as_of)
+
+
+def _check_years(years, page_size) -> tuple[int, ...]:
     years = tuple(sorted(years))
     if not years:
         raise ValueError("years must not be empty")
     if page_size < 1:
         raise ValueError("page_size must be >= 1")
-    agencies = default_agencies()
+    return years
+
+
+def _pick_agencies(count: int | None, seed: int) -> list[Agency]:
+    """The ten real-named bodies, cut down or topped up with invented ones to ``count``."""
+    from .names import department_names, township_names
+
+    core = default_agencies()
+    if count is None or count == len(core):
+        return core
+    if count < len(core):
+        return core[: max(1, count)]
+    extra = count - len(core)
+    taken = {a.short_name[:-1] for a in core} | {a.short_name[:-2] for a in core}
+    bureaus = department_names("会昌县", extra // 4, {a.name for a in core})
+    towns = township_names(seed, "huichang", extra - len(bureaus), taken)
+    out = list(core)
+    for i in range(extra):
+        col, nav = f"hc{20000 + i}", f"hc{60000 + i}"
+        if i % 4 == 3 and bureaus:
+            name = bureaus.pop(0)
+            out.append(Agency(col, name, "县" + name[len("会昌县"):], "department", col, "政府信息公开年报", nav))
+        else:
+            short = towns.pop(0)
+            out.append(Agency(col, f"会昌县{short}人民政府", short, "township", col, "政务信息公开年报", nav))
+    return out
+
+
+SEED_STYLE = dict(
+    total_label="合计",
+    word=False,
+    blank_org_zeros=False,
+    short_rows=list(SEED_SHORT_ROWS),
+    short_cells=5,
+    seed_layout=True,
+    labels={
+        "结果维持": "结果维护",
+        "规章": "规    章",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开（区分处理的，只记这一情形，不记其他情形）",
+        "1.信访举报投诉类申请": "1.信访投诉举报类申请",
+    },
+)
+
+
+def _core_reports(seed: int, a: Agency, years) -> list[Report]:
+    """The real-named bodies' reports, generated eagerly exactly as the first portal did (the
+    publication time comes from the same random stream as the figures)."""
+    reports = []
+    state = F.AgencyState()
+    for year in years:
+        uuid = _hex(seed, a.column_id, year)
+        title = f"{a.title_name}{year}年政府信息公开工作年度报告"
+        if year < 2019:
+            content = build_agency(seed, "huichang", a, [year], {year: ("html", "free_format")})[year]
+            published_at = _publish_time(_rng(seed, a.code, year), a, year)
+            reports.append(Report(a, year, "older", "html", published_at.date(),
+                                  article_path(a.column_id, published_at.date(), uuid), uuid, title,
+                                  published_at=published_at, seed=seed, layout="free_format", _content=content))
+            continue
+        template = F.template_for_year(year)
+        rng = _rng(seed, a.code, year)
+        style = _style(_rng(seed, a.code, year, "style"), a, year)
+        if a.code == SEED_AGENCY and year == SEED_YEAR:
+            values = F.seed_report_figures(state)
+            published_at = SEED_PUBLISHED
+            style.update(SEED_STYLE, short_rows=list(SEED_SHORT_ROWS), labels=dict(SEED_STYLE["labels"]))
+        else:
+            force_zero = a.code == SEED_AGENCY and year == SEED_YEAR - 1
+            values = F.generate_figures(rng, a.kind, template, state, force_zero_forward=force_zero)
+            published_at = _publish_time(rng, a, year)
+        figures, defects = _apply_style(values, template, style)
+        reports.append(
+            Report(
+                agency=a,
+                report_year=year,
+                template=template,
+                form="html",
+                published=published_at.date(),
+                path=article_path(a.column_id, published_at.date(), uuid),
+                uuid=uuid,
+                title=title,
+                published_at=published_at,
+                seed=seed,
+                _content=Content(values, figures, defects, style),
+            )
+        )
+    return reports
+
+
+def _lazy_reports(seed: int, a: Agency, index: int, years, loader) -> list[Report]:
+    """Reports of an invented body: dates and forms now, figures when first asked for."""
+    from .forms import choose_form
+
+    reports = []
+    for year in years:
+        published_at = _publish_time(_rng(seed, "huichang", a.code, year, "date"), a, year)
+        uuid = _hex(seed, a.column_id, year)
+        form, layout = choose_form("ganzhou", seed, index, year)
+        template = "older" if year < 2019 else F.template_for_year(year)
+        r = Report(a, year, template, form, published_at.date(), article_path(a.column_id, published_at.date(), uuid),
+                   uuid, f"{a.title_name}{year}年政府信息公开工作年度报告", published_at=published_at, seed=seed,
+                   layout=layout, loader=loader, timeline=Timeline(published_at.date(), published_at.date()))
+        reports.append(r)
+    return reports
+
+
+def build_huichang(seed: int = 1, years=range(2019, 2025), page_size: int = 4, agency_count: int | None = None) -> Portal:
+    years = _check_years(years, page_size)
+    agencies = _pick_agencies(agency_count, seed)
+    core_codes = {a.code for a in default_agencies()}
     taken = {a.column_id for a in agencies} | {a.nav_code for a in agencies if a.nav_code}
     taken |= {TOWNSHIP_NAV, DEPARTMENT_NAV, "hc2871", "zfyjshc"}
 
@@ -396,14 +569,18 @@ def build_portal(seed: int = 1, years=range(2019, 2025), page_size: int = 4) -> 
         columns.append(col)
         items += _items_for(seed, col, COUNTY.name, COUNTY.short_name, n, years)
 
-    # unit columns: two or three ordinary columns around the 年报 column
+    # unit columns: two or three ordinary columns around the 年报 column (invented bodies of a
+    # scaled-up portal only have their 年报 column, to keep a large portal light)
     for a in agencies:
         if a.nav_code is None:
+            continue
+        annual = Column(a.column_id, a.column_title, "annual_report", a, ANNUAL_COLUMN_TYPE)
+        if a.code not in core_codes:
+            columns.append(annual)
             continue
         pick = random.Random(f"columns:{a.code}")
         titles = pick.sample(_ORDINARY_POOL, pick.randint(2, 3))
         unit_cols = [Column(_ordinary_column_id(a.code, t, taken), t, "ordinary", a, "信息公开") for t in titles]
-        annual = Column(a.column_id, a.column_title, "annual_report", a, ANNUAL_COLUMN_TYPE)
         position = pick.randint(1, len(unit_cols))
         unit_cols.insert(position, annual)
         columns += unit_cols
@@ -412,62 +589,16 @@ def build_portal(seed: int = 1, years=range(2019, 2025), page_size: int = 4) -> 
                 n = _rng(seed, c.id, "count").randint(1, 3)
                 items += _items_for(seed, c, a.name, a.short_name, n, years)
 
-    # reports, year by year per agency (carry-over chains)
+    portal = Portal(seed=seed, agencies=agencies, reports=[], columns=columns, items=items, page_size=page_size,
+                    years=years)
     reports: list[Report] = []
-    for a in agencies:
-        state = F.AgencyState()
-        for year in years:
-            template = F.template_for_year(year)
-            rng = _rng(seed, a.code, year)
-            style = _style(_rng(seed, a.code, year, "style"), a, year)
-            is_seed_doc = a.code == SEED_AGENCY and year == SEED_YEAR
-            if is_seed_doc:
-                values = F.seed_report_figures(state)
-                published_at = SEED_PUBLISHED
-                style.update(
-                    total_label="合计",
-                    word=False,
-                    blank_org_zeros=False,
-                    short_rows=list(SEED_SHORT_ROWS),
-                    short_cells=5,
-                    seed_layout=True,
-                    labels={
-                        "结果维持": "结果维护",
-                        "规章": "规    章",
-                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开（区分处理的，只记这一情形，不记其他情形）",
-                        "1.信访举报投诉类申请": "1.信访投诉举报类申请",
-                    },
-                )
-            else:
-                force_zero = a.code == SEED_AGENCY and year == SEED_YEAR - 1
-                values = F.generate_figures(rng, a.kind, template, state, force_zero_forward=force_zero)
-                published_at = _publish_time(rng, a, year)
-            figures, defects = _apply_style(values, template, style)
-            uuid = _hex(seed, a.column_id, year)
-            reports.append(
-                Report(
-                    agency=a,
-                    report_year=year,
-                    template=template,
-                    form="html",
-                    published=published_at.date(),
-                    path=article_path(a.column_id, published_at.date(), uuid),
-                    uuid=uuid,
-                    title=f"{a.title_name}{year}年政府信息公开工作年度报告",
-                    figures=figures,
-                    defects=defects,
-                    published_at=published_at,
-                    values=values,
-                    style=style,
-                    seed=seed,
-                )
-            )
-    return Portal(
-        seed=seed,
-        agencies=agencies,
-        reports=reports,
-        columns=columns,
-        items=items,
-        page_size=page_size,
-        years=years,
-    )
+    for index, a in enumerate(agencies):
+        if a.code in core_codes:
+            reports += _core_reports(seed, a, years)
+        else:
+            for r in _lazy_reports(seed, a, index, years, portal.load_content):
+                portal.place(r)
+                reports.append(r)
+    portal.reports = reports
+    portal.reindex()
+    return portal

@@ -14,6 +14,7 @@ from datetime import date
 from urllib.parse import unquote, urlsplit
 
 from . import figures as F
+from .profiles import profile_of
 from .model import (
     DEPARTMENT_NAV,
     SECTION,
@@ -164,7 +165,7 @@ def table_proactive(report: Report) -> Table:
         rows.append(head("第二十条第（一）项"))
         rows.append([Cell(t) for t in ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")])
         for row in ("rules", "normative_docs"):
-            rows.append([Cell(PROACTIVE_LABELS[row][1])] + [_vcell(report, f"proactive.{row}.{c}") for c in ("made", "repealed", "valid")])
+            rows.append([Cell(_label(report, PROACTIVE_LABELS[row][1]))] + [_vcell(report, f"proactive.{row}.{c}") for c in ("made", "repealed", "valid")])
         for clause, group in (("（五）", ("licensing",)), ("（六）", ("penalty", "coercion"))):
             rows.append(head(f"第二十条第{clause}项"))
             rows.append([Cell("信息内容"), Cell("本年处理决定数量", colspan=3)])
@@ -244,16 +245,18 @@ def _cn_date(d: date) -> str:
 
 def _phone(report: Report) -> str:
     r = random.Random(f"phone:{report.agency.code}")
-    return f"0797-56{r.randint(10000, 99999)}"
+    return f"{profile_of(report.agency).phone}{r.randint(10000, 99999)}"
 
 
 def compose_blocks(report: Report) -> list[tuple]:
     """The report body as blocks: ("para"|"heading"|"subheading", text) or ("table", name, rows)."""
     rng = random.Random(f"{report.seed}:{report.agency.code}:{report.report_year}:prose")
     a, y, v = report.agency, report.report_year, report.values
-    who = a.short_name if a.kind == "township" else ("本机关" if a.kind == "department" else "县政府")
+    prof = profile_of(a)
+    gov = f"{prof.level}政府"
+    who = a.short_name if a.kind == "township" else ("本机关" if a.kind == "department" else gov)
     full = a.name
-    office = {"township": "党政综合办公室", "department": "办公室", "county_government": "县政府办公室"}[a.kind]
+    office = {"township": "党政综合办公室", "department": "办公室", "county_government": f"{gov}办公室"}[a.kind]
     n = v["applications.new_received.total"]
     co = v["applications.carried_over.total"]
     ht = v["applications.handled_total.total"]
@@ -275,8 +278,8 @@ def compose_blocks(report: Report) -> list[tuple]:
     intro += _pick(
         rng,
         [
-            "报告电子版可在会昌县人民政府网站（www.huichang.gov.cn）查阅。",
-            "公众可登录会昌县人民政府网站（www.huichang.gov.cn）查阅本报告。",
+            f"报告电子版可在{prof.portal}（{prof.domain}）查阅。",
+            f"公众可登录{prof.portal}（{prof.domain}）查阅本报告。",
         ],
     )
     intro += f"对本报告有疑问的，请与{full}{office}联系（电话：{_phone(report)}）。"
@@ -285,12 +288,12 @@ def compose_blocks(report: Report) -> list[tuple]:
     blocks.append(("heading", SECTION_TITLES[0]))
     blocks.append(("para", _pick(rng, [
         f"{y}年，{who}把政务公开作为转变作风、服务群众的重要抓手，围绕中心工作推进决策、执行、管理、服务、结果公开，各项工作有序开展。",
-        f"{y}年，{who}按照县委、县政府部署，将政府信息公开工作纳入年度重点任务，明确分管领导和具体经办人员，工作总体平稳。",
+        f"{y}年，{who}按照{prof.level}委、{prof.level}政府部署，将政府信息公开工作纳入年度重点任务，明确分管领导和具体经办人员，工作总体平稳。",
         f"一年来，{who}坚持公开为常态、不公开为例外，不断完善工作机制，政府信息公开的质量和时效有所提升。",
     ])))
     blocks.append(("subheading", "（一）主动公开"))
     topics = "、".join(rng.sample(["财政资金", "民生保障", "乡村振兴", "安全生产", "行政执法", "重大项目", "人事任免", "应急管理"], 3))
-    proactive = f"全年通过会昌县人民政府网站信息公开平台主动公开各类信息{items_published}条，内容涉及{topics}等方面。"
+    proactive = f"全年通过{prof.portal}信息公开平台主动公开各类信息{items_published}条，内容涉及{topics}等方面。"
     if report.template == "t2021":
         valid = v["proactive.normative_docs.valid"]
         proactive += f"截至{y}年底，现行有效的行政规范性文件{valid}件。" if valid else "本年度未制发行政规范性文件。"
@@ -323,7 +326,7 @@ def compose_blocks(report: Report) -> list[tuple]:
     ])))
     blocks.append(("subheading", "（四）平台建设"))
     blocks.append(("para", _pick(rng, [
-        "依托县政府网站信息公开专栏集中发布信息，同时利用政务新媒体扩大传播范围。",
+        f"依托{gov}网站信息公开专栏集中发布信息，同时利用政务新媒体扩大传播范围。",
         "持续维护信息公开专栏，规范栏目设置，及时清理过期内容，方便群众查找。",
         "在办事大厅设置政府信息查阅点，与网站专栏互为补充，拓宽群众获取信息的渠道。",
     ])))
@@ -467,9 +470,9 @@ def _column_metas(column: Column) -> list[tuple[str, str]]:
 
 
 def render_home(portal: Portal) -> str:
-    latest = sorted(portal.reports, key=lambda r: (r.published_at, r.path), reverse=True)[:5]
+    latest = portal.newest_reports(5)
     lis = "\n".join(
-        f'<li><a href="{E(r.path)}" title="{E(r.title)}" target="_blank">{E(_short_title(r.title))}</a>'
+        f'<li><a href="{E(portal.entry_path(r))}" title="{E(r.title)}" target="_blank">{E(_short_title(r.title))}</a>'
         f'<span class="time">{r.published:%Y-%m-%d}</span></li>'
         for r in latest
     )
@@ -545,13 +548,15 @@ def _short_title(title: str, limit: int = 18) -> str:
 
 
 def render_list(portal: Portal, column: Column, page: int) -> str:
-    pages = portal.page_count(column.id)
-    entries = portal.column_page(column.id, page)
+    pages = portal.page_count(column.id) + portal.plan.inflated.get(column.id, 0)
+    entries = [(e, portal.entry_path(e)) for e in portal.column_page(column.id, page)]
     total = len(portal.column_entries(column.id))
+    if page == 1:
+        entries += _fault_entries(portal, column)
     lis = "\n".join(
-        f'<li><a href="{E(e.path)}" title="{E(e.title)}" target="_blank">{E(_short_title(e.title))}</a>'
+        f'<li><a href="{E(href)}" title="{E(e.title)}" target="_blank">{E(_short_title(e.title))}</a>'
         f'<span class="time">{e.published:%Y-%m-%d}</span></li>'
-        for e in entries
+        for e, href in entries
     )
     body = (
         '<div class="main wrap">\n'
@@ -581,8 +586,21 @@ def _article(portal: Portal, column: Column, title: str, metas, content: str) ->
     return _page(f"{title}-{SITE_NAME}", metas, body)
 
 
+def _fault_entries(portal: Portal, column: Column) -> list:
+    """List entries a fault adds: another column's report, or a mirror host's copy."""
+    out = [(r, portal.entry_path(r)) for r in portal.plan.cross.get(column.id, []) if portal.shown(r)]
+    out += [(r, f"http://{host}{portal.entry_path(r)}") for r, host in portal.plan.mirrors.get(column.id, [])
+            if portal.shown(r)]
+    return out
+
+
 def render_report(portal: Portal, report: Report) -> str:
     column = portal.column(report.agency.column_id)
+    if report.layout != "inline" or report.form != "html":
+        from .forms import body_html
+
+        content = body_html(report, [(a.href, a.name) for a in report.attachments])
+        return _article(portal, column, report.title, _report_metas(column, report), content)
     word = report.style.get("word", False)
     parts = []
     for block in compose_blocks(report):
@@ -597,14 +615,17 @@ def render_report(portal: Portal, report: Report) -> str:
             parts.append(f'<p style="text-align:right">{E(block[1])}</p>')
         else:
             parts.append(f'<p style="text-indent:2em">{E(block[1])}</p>')
-    metas = [
+    return _article(portal, column, report.title, _report_metas(column, report), "\n".join(parts))
+
+
+def _report_metas(column: Column, report: Report) -> list[tuple[str, str]]:
+    return [
         ("ColumnName", column.title),
         ("ColumnType", column.column_type),
         ("ArticleTitle", report.title),
         ("PubDate", f"{report.published_at:%Y-%m-%d %H:%M}"),
         ("ContentSource", report.agency.name),
     ]
-    return _article(portal, column, report.title, metas, "\n".join(parts))
 
 
 def render_item(portal: Portal, item: Item) -> str:
@@ -655,9 +676,11 @@ def table_text(rows: Table) -> str:
 
 def render_report_text(report: Report) -> str:
     """The report as plain page text, laid out like the seed document (the 庄口镇 2020 page text)."""
+    from .forms import report_blocks
+
     parts = [report.title, ""]
     after_table = False
-    for block in compose_blocks(report):
+    for block in report_blocks(report):
         kind = block[0]
         if kind == "table":
             parts.append(table_text(block[2]))
@@ -696,12 +719,20 @@ def _not_found() -> str:
     return _page(f"页面不存在-{SITE_NAME}", [], body)
 
 
+_FILE_RE = re.compile(rf"^/{SECTION}/([A-Za-z0-9_]+)/(\d{{6}})/([0-9a-f]{{32}})/files/([0-9a-f]{{32}})\.(pdf|docx|xlsx|xls|png)$")
+
+
+def _missing(portal: Portal):
+    status = 200 if portal.plan.soft_404 else 404
+    return status, HTML_TYPE, _not_found(), {}
+
+
 def _route(portal: Portal, path: str):
-    """(status, content_type, text, extra headers) for a GET of ``path``."""
+    """(status, content_type, text or bytes, extra headers) for a GET of ``path``."""
     if path in ("/", "/index.html", "/index.shtml"):
         return 200, HTML_TYPE, render_home(portal), {}
     if path == "/robots.txt":
-        return 200, "text/plain; charset=utf-8", ROBOTS, {}
+        return 200, "text/plain; charset=utf-8", portal.plan.robots or ROBOTS, {}
     if path == "/js/page.js":
         return 200, "application/javascript; charset=utf-8", PAGE_JS, {}
     if path == f"/{SECTION}":
@@ -728,15 +759,35 @@ def _route(portal: Portal, path: str):
     if m:
         report = portal.report_by_path(path)
         if report is not None:
-            return 200, HTML_TYPE, render_report(portal, report), {}
+            if not portal.shown(report):
+                return _missing(portal)
+            current = portal.entry_path(report)
+            if path != current:
+                if path == report.path:  # moved: the CMS keeps a redirect from the old address
+                    return 301, HTML_TYPE, _not_found(), {"Location": current}
+                return _missing(portal)
+            return 200, HTML_TYPE, render_report(portal, report.at(portal.clock)), {"X-Report": report.uuid}
         item = portal.item_by_path(path)
-        if item is not None:
+        if item is not None and portal.shown(item):
             return 200, HTML_TYPE, render_item(portal, item), {}
-    return 404, HTML_TYPE, _not_found(), {}
+    m = _FILE_RE.match(path)
+    if m:
+        hit = portal.attachment(path)
+        if hit is not None and portal.shown(hit[0]):
+            from .documents import CONTENT_TYPES, document_bytes
+            from .forms import document_kinds
+
+            report, index = hit
+            att = report.attachments[index]
+            nth = document_kinds(report)[:index].count(att.kind)
+            return 200, CONTENT_TYPES[att.kind], document_bytes(report.at(portal.clock), att.kind, nth), {}
+    return _missing(portal)
 
 
 def respond(portal: Portal, method: str, path: str) -> tuple[int, dict, bytes]:
     """The whole site as a pure function: (status, headers, body) for one request."""
+    from .site import html_bytes
+
     method = method.upper()
     raw = urlsplit(path).path or "/"
     path = unquote(raw)
@@ -744,7 +795,13 @@ def respond(portal: Portal, method: str, path: str) -> tuple[int, dict, bytes]:
         body = _not_found().encode("utf-8")
         return 405, {"Content-Type": HTML_TYPE, "Content-Length": str(len(body)), "Allow": "GET, HEAD"}, body
     status, ctype, text, extra = _route(portal, path)
-    body = text.encode("utf-8")
+    uuid = extra.pop("X-Report", None)
+    if isinstance(text, bytes):
+        body = text
+    elif uuid is not None and uuid in portal.plan.encodings:
+        body, ctype = html_bytes(text, portal.plan.encodings[uuid])
+    else:
+        body = text.encode("utf-8")
     headers = {"Content-Type": ctype, "Content-Length": str(len(body))}
     headers.update(extra)
     return status, headers, (b"" if method == "HEAD" else body)

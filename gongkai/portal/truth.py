@@ -1,14 +1,21 @@
-"""Ground truth of the simulated portal, straight from the model (never by parsing pages)."""
+"""Ground truth of the simulated web, straight from the model (never by parsing pages).
+
+``ground_truth(portal, base_url)`` takes a ``Portal`` (the default 会昌县 site) or a ``web.Web``.
+Report URLs of the default site are written against ``base_url``; every other host keeps its
+own ``http://<host>/`` (reach it through the server as a proxy).  ``write_truth`` streams the
+same JSON for portals too large to hold as one dict.
+"""
 
 from __future__ import annotations
 
 import copy
+import json
 
-from .model import Portal
+from .faults import FAULTS, versions
 
 SITE = "huichang"
 FAMILY = "ganzhou"
-
+DEFAULT_BASE = "http://www.huichang.gov.cn/"
 
 _OTHER_HANDLING_PARTS = ("no_correction", "unpaid_fee", "other")
 
@@ -29,13 +36,37 @@ def derived_figures(figures: dict, template: str) -> dict:
     return derived
 
 
-def report_truth(report, base_url: str = "http://www.huichang.gov.cn/") -> dict:
+def _with_derived(figures: dict, template: str) -> dict:
+    return {**figures, **derived_figures(figures, template)}
+
+
+def _sites(portal) -> list:
+    return portal.sites if hasattr(portal, "sites") else [portal]
+
+
+def _default(portal):
+    return portal.default_site if hasattr(portal, "default_site") else portal
+
+
+def _base(site, portal, base_url: str | None) -> str:
+    if site is _default(portal):
+        return (base_url or DEFAULT_BASE).rstrip("/")
+    return f"http://{site.host}"
+
+
+def report_truth(report, base_url: str = DEFAULT_BASE, site=None) -> dict:
+    """One report: where and when it is (and was), who wrote it, what it says, what is wrong."""
     a = report.agency
-    return {
-        "url": base_url.rstrip("/") + report.path,
-        "path": report.path,
-        "site": SITE,
-        "family": FAMILY,
+    clock = site.clock if site is not None else None
+    base = base_url.rstrip("/")
+    shown = report.at(clock) if clock is not None else report
+    current = report.current_path(clock) if clock is not None else report.path
+    t = report.timeline
+    out = {
+        "url": base + current,
+        "path": current,
+        "site": getattr(a, "site", SITE),
+        "family": site.family if site is not None else FAMILY,
         "agency": a.name,
         "agency_short": a.short_name,
         "agency_kind": a.kind,
@@ -45,16 +76,91 @@ def report_truth(report, base_url: str = "http://www.huichang.gov.cn/") -> dict:
         "form": report.form,
         "title": report.title,
         "published": report.published.isoformat(),
-        "figures": {**report.figures, **derived_figures(report.figures, report.template)},
+        "figures": _with_derived(shown.figures, report.template),
         "defects": copy.deepcopy(report.defects),
+        # additions of the multi-site web
+        "host": site.host if site is not None else "www.huichang.gov.cn",
+        "layout": report.layout,
+        "declared_published": report.published.isoformat(),
+        "declared_published_at": f"{report.published_at:%Y-%m-%d %H:%M}" if report.published_at else None,
+        "actual_published": report.appeared.isoformat(),
+        "urls": _urls(report, base),
+        "deleted_on": t.deleted.isoformat() if t is not None and t.deleted else None,
+        "edited_on": t.edited.isoformat() if t is not None and t.edited else None,
+        "visible": report.visible(clock) if clock is not None else True,
+        "versions": [{**v, "figures": _with_derived(v["figures"], report.template)} for v in versions(report)],
+        "attachments": [{"url": base + att.path, "href": att.href, "name": att.name, "kind": att.kind}
+                        for att in report.attachments],
+        "text_extractable": report.form != "image",
     }
+    if report.template == "older":
+        out["facts"] = dict(report.content.facts)
+    return out
 
 
-def ground_truth(portal: Portal, base_url: str = "http://www.huichang.gov.cn/") -> dict:
-    """Every report of the portal with the figures a perfect extractor reads from its page:
-    a blank cell is ``None``; a damaged cell (short row) is absent and named in ``defects``."""
+def _urls(report, base: str) -> list[dict]:
+    t = report.timeline
+    if t is None or t.move is None:
+        return [{"url": base + report.path, "from": report.appeared.isoformat(), "until": None}]
+    return [
+        {"url": base + report.path, "from": report.appeared.isoformat(), "until": t.move.on.isoformat(),
+         "after": t.move.old_status},
+        {"url": base + t.move.new_path, "from": t.move.on.isoformat(), "until": None},
+    ]
+
+
+def _header(portal, base_url: str | None) -> dict:
+    default = _default(portal)
+    clock = getattr(default, "clock", None)
+    hosts = []
+    for s in _sites(portal):
+        hosts.append({"host": s.host, "site": s.key, "family": s.family, "title": s.title,
+                      "base_url": _base(s, portal, base_url) + "/", "default": s is default,
+                      "role": {"mirror": "mirror"}.get(s.family, "challenge" if hasattr(s, "cookie_name") else "portal")})
+    missing = []
+    for s in _sites(portal):
+        for agency, year in getattr(s, "missing", []):
+            missing.append({"site": s.key, "host": s.host, "agency": agency.name, "agency_kind": agency.kind,
+                            "report_year": year})
     return {
         "seed": portal.seed,
-        "site": SITE,
-        "reports": [report_truth(r, base_url) for r in portal.reports],
+        "site": default.key,
+        "as_of": clock.as_of.isoformat() if clock is not None and clock.as_of else None,
+        "families": [s.family for s in getattr(portal, "family_sites", [portal])],
+        "hosts": hosts,
+        "faults": list(getattr(portal, "fault_records", [])),
+        "fault_catalogue": dict(FAULTS),
+        "missing": missing,
     }
+
+
+def iter_reports(portal, base_url: str | None = None):
+    for s in _sites(portal):
+        base = _base(s, portal, base_url)
+        for r in s.reports:
+            yield report_truth(r, base, s)
+
+
+def ground_truth(portal, base_url: str | None = DEFAULT_BASE) -> dict:
+    """Every report with the figures a perfect extractor reads from it as the clock stands: a
+    blank cell is ``None``; a damaged cell (short row) is absent and named in ``defects``; an
+    image-only report has no figures and a ``no_text`` defect."""
+    out = _header(portal, base_url)
+    out["reports"] = list(iter_reports(portal, base_url))
+    return out
+
+
+def write_truth(portal, fp, base_url: str | None = DEFAULT_BASE) -> int:
+    """Stream the truth as JSON to ``fp`` without holding every report at once; returns the
+    number of reports written."""
+    head = json.dumps(_header(portal, base_url), ensure_ascii=False, indent=1)
+    fp.write(head[:-2] + ',\n "reports": [')
+    n = 0
+    for rec in iter_reports(portal, base_url):
+        fp.write(("\n  " if n == 0 else ",\n  ") + json.dumps(rec, ensure_ascii=False))
+        n += 1
+    fp.write("\n ]\n}\n")
+    return n
+
+
+__all__ = ["ground_truth", "iter_reports", "report_truth", "write_truth"]
