@@ -44,6 +44,11 @@ class WarcCaptureMiddleware:
         else:
             request.meta["gongkai_capture"] = {"id": capture.id, "warc_file": capture.warc_file,
                                                "offset": capture.offset}
-        self.crawler.stats.inc_value("gongkai/archived_responses")
-        self.crawler.stats.inc_value("gongkai/archived_bytes", len(response.body))
+        # Counted here, as received: further down, a 304 has become the archived 200.
+        stats = self.crawler.stats
+        stats.inc_value("gongkai/archived_responses")
+        stats.inc_value("gongkai/archived_bytes", len(response.body))
+        stats.inc_value(f"gongkai/response_status/{response.status}")
+        stats.inc_value("gongkai/received_bytes", len(response.body) + sum(
+            len(k) + len(v) + 4 for k, v in response_headers))
         return response

@@ -74,7 +74,7 @@ class CrawlRunRecorder:
         database = store.index
         stats = self.crawler.stats.get_stats()
         by_status = {key.rsplit("/", 1)[1]: value for key, value in stats.items()
-                     if key.startswith("downloader/response_status_count/")}
+                     if key.startswith("gongkai/response_status/")}
         responses = sum(by_status.values())
         errors = stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
         requests = stats.get("downloader/request_count", 0)
@@ -82,7 +82,7 @@ class CrawlRunRecorder:
         row = {
             "finished_at": utc_now(), "finish_reason": reason, "requests": requests,
             "responses": responses, "responses_by_status": json.dumps(by_status, sort_keys=True),
-            "bytes": stats.get("downloader/response_bytes", 0),
+            "bytes": stats.get("gongkai/received_bytes", 0),
             "report_pages": stats.get("gongkai/report_pages", 0),
             "blocked_hosts": json.dumps(sorted({event["host"] for event in
                                                 getattr(self.crawler, "gongkai_blocked", [])})),

@@ -7,6 +7,7 @@ no TLS and no CONNECT.  Every request is recorded in ``PortalServer.requests``.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import deque
@@ -47,6 +48,22 @@ class RequestLog:
             self._items.clear()
 
 
+def conditional(method: str, status: int, headers: dict, payload: bytes,
+                request_headers) -> tuple[int, dict, bytes]:
+    """Validators as the CMS's web server gives them: an ETag on every 200 answer to
+    GET/HEAD, and 304 Not Modified to a request that already holds that version."""
+    if method not in ("GET", "HEAD") or status != 200:
+        return status, headers, payload
+    etag = '"' + hashlib.sha1(payload).hexdigest()[:20] + '"'
+    headers = {**headers, "ETag": etag}
+    asked = request_headers.get("If-None-Match") or ""
+    if etag in [tag.strip() for tag in asked.split(",")] or asked.strip() == "*":
+        kept = {k: v for k, v in headers.items() if k.lower() not in ("content-length",
+                                                                      "content-type")}
+        return 304, kept, b""
+    return status, headers, payload
+
+
 def _handler_for(web: Web, log: RequestLog):
     class Handler(BaseHTTPRequestHandler):
         server_version = "GanzhouCMS/1.0"
@@ -65,8 +82,12 @@ def _handler_for(web: Web, log: RequestLog):
                 status, out_headers, payload, delay = 405, {"Content-Type": "text/plain", "Content-Length": "31",
                                                             "Allow": "GET, HEAD, POST"}, b"CONNECT (TLS) is not supported\n", 0.0
             else:
-                response = web.respond(method, self.path, headers, body)
+                # HEAD is answered as GET without the body, so both carry the same ETag.
+                asked = "GET" if method == "HEAD" else method
+                response = web.respond(asked, self.path, headers, body)
                 status, out_headers, payload, delay = response.status, response.headers, response.body, response.delay
+                status, out_headers, payload = conditional(asked, status, out_headers, payload,
+                                                           self.headers)
             if delay:
                 time.sleep(delay)
             log.add(RequestRecord(method, host, urlsplit(target).path or "/", target, status, time.monotonic()))
