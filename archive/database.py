@@ -83,7 +83,7 @@ def _create_tables(database) -> None:
         "list_date": str, "first_seen": str, "fetched_at": str, "capture_id": int,
         "warc_file": str, "warc_offset": int, "payload_sha256": str, "extractor_version": str,
         "figure_count": int, "warning_count": int, "failed_checks": int, "versions": int,
-        "last_seen": str, "removed_at": str, "text": str,
+        "last_seen": str, "removed_at": str, "superseded_by": int, "text": str,
     }, pk="id", foreign_keys=[("agency_id", "agencies", "id"), ("capture_id", "captures", "id")])
     # INTEGER affinity keeps counts as integers and money such as 1.25 as REAL.
     database["figures"].create({
@@ -174,16 +174,35 @@ def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, c
         "kind": first.get("agency_kind"),
         "column_url": first.get("column"),
     }).last_pk
+    # A report moved to a new URL is archived under both: the copy still answering
+    # stands for the year, the other points at it.
+    by_year: dict = defaultdict(list)
+    for report, result in results:
+        by_year[result.get("report_year") or ("unknown", report.url)].append((report, result))
     previous = None
-    for report, result in sorted(results, key=lambda item: item[1].get("report_year") or 0):
-        if previous is not None and result.get("report_year") and \
-                previous.get("report_year") == result["report_year"] - 1:
-            result["checks"] = run_checks(result, previous)
-        report_id = _insert_report(database, agency_id, report, result, counts,
-                                   histories.get(report.url, []))
-        _insert_changes(database, data_dir, report_id, report, result,
-                        histories.get(report.url, []), counts)
-        previous = result
+    for year in sorted(by_year, key=lambda y: y if isinstance(y, int) else 0):
+        items = sorted(by_year[year], key=lambda item: _standing(histories.get(item[0].url, [])))
+        primary_id = primary = None
+        for report, result in items:
+            if primary_id is None and previous is not None and isinstance(year, int) and \
+                    previous.get("report_year") == year - 1:
+                result["checks"] = run_checks(result, previous)
+            report_id = _insert_report(database, agency_id, report, result, counts,
+                                       histories.get(report.url, []), superseded_by=primary_id)
+            _insert_changes(database, data_dir, report_id, report, result,
+                            histories.get(report.url, []), counts)
+            if primary_id is None:
+                primary_id, primary = report_id, result
+        previous = primary
+
+
+def _standing(versions: list[Version]) -> tuple:
+    """Sort key: a URL whose latest answer is its content first, the most recent first."""
+    if not versions:
+        return (1, "")
+    latest = versions[-1]
+    return (0 if latest.kind == "ok" else 1, "".join(chr(0x10FFFF - ord(c))
+                                                      for c in latest.last_seen))
 
 
 def _build_versions(database, data_dir) -> dict[str, list[Version]]:
@@ -230,13 +249,22 @@ def _insert_changes(database, data_dir, report_id, report: ArchivedReport, lates
             if change:
                 _insert_change(database, report_id, report.url, last_content[0], version, *change)
             last_content = (version, result)
-        elif version.kind in ("not_found", "soft_404") and last_content and \
+        elif version.kind in ("not_found", "soft_404", "redirect") and last_content and \
                 previous is last_content[0]:
-            _insert_change(database, report_id, report.url, last_content[0], version,
-                           "removed", "", [])
+            kind, note = "removed", ""
+            if version.kind == "redirect":
+                kind, note = "moved", _location(database, data_dir, version)
+            _insert_change(database, report_id, report.url, last_content[0], version, kind,
+                           note, [])
             change = True
         counts["changes"] += bool(change)
         previous = version
+
+
+def _location(database, data_dir, version: Version) -> str:
+    capture = next(database.query("select * from responses where id = ?", [version.capture_id]))
+    headers = dict((k.lower(), v) for k, v in read_capture(data_dir, capture).headers)
+    return "→ " + headers.get("location", "?")
 
 
 def _insert_change(database, report_id, url, before: Version, after: Version, kind, diff,
@@ -251,7 +279,7 @@ def _insert_change(database, report_id, url, before: Version, after: Version, ki
 
 
 def _insert_report(database, agency_id, report: ArchivedReport, result: dict, counts,
-                   versions: list[Version]) -> int:
+                   versions: list[Version], superseded_by: int | None = None) -> int:
     meta = report.metadata
     contents = [v for v in versions if v.kind == "ok"]
     removed_at = versions[-1].first_seen if versions and versions[-1].kind in (
@@ -281,6 +309,7 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
         "versions": len({v.payload_sha256 for v in contents}),
         "last_seen": contents[-1].last_seen if contents else None,
         "removed_at": removed_at,
+        "superseded_by": superseded_by,
         "text": result.get("text") or "",
     }).last_pk
     raw = result.get("raw", {})

@@ -32,6 +32,7 @@ HTTPCACHE_POLICY = "crawler.revalidate.AlwaysRevalidatePolicy"
 HTTPCACHE_STORAGE = "crawler.revalidate.WarcCacheStorage"
 EXTENSIONS = {
     "crawler.runs.CrawlRunRecorder": 500,
+    "crawler.recheck.RecheckKnownReports": 510,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ReportMetadataPipeline": 300,
