@@ -52,3 +52,23 @@ class WarcCaptureMiddleware:
         stats.inc_value("gongkai/received_bytes", len(response.body) + sum(
             len(k) + len(v) + 4 for k, v in response_headers))
         return response
+
+
+class ProxyMiddleware:
+    """Sends every request through GONGKAI_PROXY (`gongkai crawl --proxy URL`).
+
+    With the simulated web as the proxy, a spider requests the real portals' URLs
+    unchanged and the simulated server answers for every host.
+    """
+
+    def __init__(self, proxy: str | None):
+        self.proxy = proxy
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("GONGKAI_PROXY"))
+
+    def process_request(self, request, spider=None):
+        if self.proxy and "proxy" not in request.meta:
+            request.meta["proxy"] = self.proxy
+        return None

@@ -1,4 +1,9 @@
-"""Item pipelines: what the spider learnt about a report goes into the archive too."""
+"""Item pipelines: what the spider learnt about a report goes into the archive too.
+
+Items are plain dicts with a `kind`: `report_page` (a report's page, with what its
+column list said: title, date, column, breadcrumb, unit, agency kind, attachments)
+or `attachment` (a document linked from a report page: url, report_url, name).
+"""
 
 from __future__ import annotations
 
@@ -28,5 +33,7 @@ class ReportMetadataPipeline:
                 "select warc_record_id from captures where id = ?", [capture["id"]]).fetchone()
             refers_to = row[0] if row else None
         store.write_metadata(item["url"], dict(item), refers_to=refers_to)
-        self.crawler.stats.inc_value("gongkai/report_pages")
+        kind = item.get("kind", "report_page")
+        self.crawler.stats.inc_value("gongkai/report_pages" if kind == "report_page"
+                                     else f"gongkai/{kind}s")
         return item

@@ -29,7 +29,7 @@ def is_loopback(url: str) -> bool:
 
 def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
                    overrides: dict | None = None, redis_url: str | None = None,
-                   crawl_id: str | None = None) -> Settings:
+                   crawl_id: str | None = None, proxy: str | None = None) -> Settings:
     site = load_site(site_name, base_url)
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
@@ -37,7 +37,9 @@ def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
     settings.set("GONGKAI_BASE_URL", site.base_url, priority="cmdline")
     for key, value in site.politeness.items():
         settings.set(key.upper(), value, priority="cmdline")
-    if is_loopback(site.base_url):
+    if proxy:
+        settings.set("GONGKAI_PROXY", proxy, priority="cmdline")
+    if is_loopback(site.base_url) or (proxy and is_loopback(proxy)):
         # Our own simulated portal on this machine: no one to be polite to.
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
@@ -54,10 +56,11 @@ def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
 
 def crawl(site_name: str, base_url: str | None, data_dir: str,
           overrides: dict | None = None, redis_url: str | None = None,
-          crawl_id: str | None = None) -> dict:
+          crawl_id: str | None = None, proxy: str | None = None) -> dict:
     """Crawl one registered site into the archive; returns Scrapy's stats."""
     site = load_site(site_name, base_url)
-    settings = crawl_settings(site_name, base_url, data_dir, overrides, redis_url, crawl_id)
+    settings = crawl_settings(site_name, base_url, data_dir, overrides, redis_url, crawl_id,
+                              proxy)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(site.family)
     process.crawl(crawler, site=site.name, base_url=site.base_url)

@@ -21,6 +21,7 @@ TELNETCONSOLE_ENABLED = False
 # from the archive (HttpCache, 900), decompress (590), then recognise challenge
 # pages (589) and fix the encoding (585) on the real body, before retries (550).
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ProxyMiddleware": 740,  # before Scrapy's HttpProxyMiddleware (750)
     "crawler.middlewares.WarcCaptureMiddleware": 950,
     "crawler.challenges.ChallengeMiddleware": 589,
     "crawler.encoding.EncodingMiddleware": 585,

@@ -155,10 +155,13 @@ def sites():
               help="Share the crawl with other workers through this Redis (scrapy-redis).")
 @click.option("--crawl-id", default=lambda: time.strftime("%Y%m%d"), show_default="today",
               help="With --redis: workers given the same id share one crawl.")
+@click.option("--proxy", metavar="URL",
+              help="Send every request through this HTTP proxy, e.g. the simulated web "
+                   "(`gongkai portal serve --families all`) to crawl its copies of real hosts.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for this crawl (repeatable), e.g. -s DOWNLOAD_DELAY=2.")
 @data_option
-def crawl(site, base_url, redis_url, crawl_id, overrides, data_dir):
+def crawl(site, base_url, redis_url, crawl_id, proxy, overrides, data_dir):
     """Crawl SITE from the registry into the archive."""
     from crawler.registry import UnknownSite, load_site
     from crawler.run import crawl as run_crawl
@@ -174,7 +177,7 @@ def crawl(site, base_url, redis_url, crawl_id, overrides, data_dir):
             raise click.BadParameter(f"{override!r} is not NAME=VALUE", param_hint="--set")
         settings[name] = value
     stats = run_crawl(site, base_url, data_dir, overrides=settings, redis_url=redis_url,
-                      crawl_id=crawl_id)
+                      crawl_id=crawl_id, proxy=proxy)
     _print_crawl_stats(stats)
     if stats.get("finish_reason") != "finished":
         sys.exit(1)
