@@ -25,6 +25,9 @@ def open_database(data_dir: str | os.PathLike) -> sqlite_utils.Database:
     # crawler processes share the index without 'database is locked' errors.
     database.execute("PRAGMA journal_mode=WAL")
     database.execute("PRAGMA busy_timeout=30000")
+    # In WAL mode NORMAL never corrupts the file; a power cut may lose the last few
+    # index rows, which `recover_abandoned` re-indexes from the WARC file itself.
+    database.execute("PRAGMA synchronous=NORMAL")
     return database
 
 
