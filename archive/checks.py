@@ -27,15 +27,18 @@ def _term(figures: dict, key: str, sign: int = 1) -> tuple[str, object, int]:
 def _equation(what: str, left: list[tuple], right: list[tuple]) -> dict:
     """Compare Σleft with Σright; terms are (key, value, sign). Blank (None) and
     unreadable (_ABSENT) cells are unknowns that can only be zero or more."""
-    def known(terms):
-        return sum(sign * v for _, v, sign in terms if isinstance(v, (int, float)))
-
-    l_sum, r_sum = known(left), known(right)
-    blank = [k for k, v, _ in left + right if v is None]
-    unreadable = [k for k, v, _ in left + right if v is _ABSENT]
-    # direction in which each unknown would move (left − right)
-    moves = {sign for _, v, sign in left if not isinstance(v, (int, float))} | \
-            {-sign for _, v, sign in right if not isinstance(v, (int, float))}
+    l_sum = r_sum = 0
+    blank, unreadable, moves = [], [], set()
+    for terms, side in ((left, 1), (right, -1)):
+        for key, value, sign in terms:
+            if isinstance(value, (int, float)):
+                if side == 1:
+                    l_sum += sign * value
+                else:
+                    r_sum += sign * value
+                continue
+            (blank if value is None else unreadable).append(key)
+            moves.add(sign * side)     # the direction an unknown would move left − right
     diff = l_sum - r_sum
     if not blank and not unreadable:
         status = PASS if diff == 0 else FAIL
@@ -78,14 +81,20 @@ def _has_table(figures: dict, prefixes: tuple[str, ...]) -> bool:
     return any(k.startswith(prefixes) for k in figures)
 
 
+_APP_KEYS: dict[tuple[str, str], str] = {}
+
+
 def _app(row: str, col: str) -> str:
-    return f"{L.APPLICATIONS}.{row}.{col}"
+    key = _APP_KEYS.get((row, col))
+    if key is None:
+        key = _APP_KEYS[(row, col)] = f"{L.APPLICATIONS}.{row}.{col}"
+    return key
 
 
 def _application_rows(result: dict) -> tuple[str, ...]:
     figures = result["figures"]
-    split = any(k.startswith(f"{L.APPLICATIONS}.{p}.") for p in L.OTHER_HANDLING_PARTS
-                for k in figures)
+    split = any(_app(p, col) in figures for p in L.OTHER_HANDLING_PARTS
+                for col in L.APPLICANT_COLUMNS)
     return L.APPLICATION_ROWS_T2021 if result.get("template") == "t2021" or split \
         else L.APPLICATION_ROWS_T2019
 

@@ -195,7 +195,7 @@ def _values(f: dict, row: str) -> str:
 
 
 def _applications_html(template: str, f: dict, total_label: str,
-                       split_before: str | None) -> list[str]:
+                       split_before: str | None, flat_header: bool = False) -> list[str]:
     header = [
         _td(_word("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
             rowspan=3, colspan=3) + _td(_word("申请人情况"), colspan=7),
@@ -204,6 +204,10 @@ def _applications_html(template: str, f: dict, total_label: str,
         _td("<p><span>商业</span></p><p><span>企业</span></p>")
         + "".join(_td(_word(t)) for t in ("科研机构", "社会公益组织", "法律服务机构", "其他")),
     ]
+    if flat_header:     # no 申请人情况 / 法人或其他组织 rows: the seven types side by side
+        header = [_td(_word("申请人情况"), colspan=3) + "".join(
+            _td(_word(t)) for t in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                                    "其他", total_label))]
     top = [_td(_word(ROW_LABELS[r]), colspan=3) + _values(f, r)
            for r in ("new_received", "carried_over")]
     rows = L.APPLICATION_ROWS_T2019 if template == "t2019" else L.APPLICATION_ROWS_T2021
@@ -233,6 +237,48 @@ def _applications_html(template: str, f: dict, total_label: str,
     return [_table(t) for t in tables]
 
 
+def _applications_transposed_html(template: str, f: dict, total_label: str) -> str:
+    """Table 三 turned: one row per applicant type, one column per result row."""
+    rows = L.APPLICATION_ROWS_T2019 if template == "t2019" else L.APPLICATION_ROWS_T2021
+    results = [r for r in rows if r not in ("new_received", "carried_over", "carried_forward")]
+    top = (_td(_word("申请人情况"), rowspan=3, colspan=2)
+           + "".join(_td(_word(ROW_LABELS[r]), rowspan=3) for r in ("new_received", "carried_over"))
+           + _td(_word(RESULTS_LABEL), colspan=len(results))
+           + _td(_word(ROW_LABELS["carried_forward"]), rowspan=3))
+    middle, bottom = "", ""
+    for row in results:
+        group = row.split(".")[0] if "." in row else None
+        members = [r for r in results if r.startswith(f"{group}.")] if group else []
+        if group and members[0] == row:
+            middle += _td(_word(GROUP_LABELS[group]), colspan=len(members))
+        if group:
+            bottom += _td(_word(ROW_LABELS[row]))
+        else:
+            middle += _td(_word(ROW_LABELS[row]), rowspan=2)
+    order = ("new_received", "carried_over", *results, "carried_forward")
+    body = []
+    for col, label in zip(COLUMNS, ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                                    "其他", total_label)):
+        lead = _td(_word(label), colspan=2) if col in ("natural_person", "total") else \
+            _td(_word(label))
+        if col == "commercial":
+            lead = _td(_word("法人或其他组织"), rowspan=5) + lead
+        body.append(lead + "".join(_td(_number(f[f"applications.{r}.{col}"])) for r in order))
+    return _table([top, middle, bottom, *body])
+
+
+def _review_transposed_html(f: dict, upheld_label: str) -> str:
+    """Table 四 with one row per group."""
+    measures = [upheld_label, "结果纠正", "其他结果", "尚未审结", "总计"]
+    values = lambda g: "".join(_td(_number(f[f"{g}.{m}"])) for m in L.REVIEW_MEASURES)  # noqa
+    return _table([
+        _td("<p>&nbsp;</p>", colspan=2) + "".join(_td(_word(m)) for m in measures),
+        _td(_word("行政复议"), colspan=2) + values("review"),
+        _td(_word("行政诉讼"), rowspan=2) + _td(_word("未经复议直接起诉")) + values("litigation.direct"),
+        _td(_word("复议后起诉")) + values("litigation.after_review"),
+    ])
+
+
 def _review_html(f: dict, upheld_label: str) -> str:
     measures = [upheld_label, "结果<br/>纠正", "其他<br/>结果", "尚未<br/>审结", "总计"]
     rows = [
@@ -249,7 +295,8 @@ def html_report(template: str, figures: dict, *, agency: str = "青溪镇", year
                 published: str = "2022-01-18 09:30:00", narrative: int | None = None,
                 total_label: str = "合计", upheld_label: str = "结果维护",
                 split_before: str | None = "unavailable.not_held",
-                omit_review: bool = False, charset: str = "utf-8") -> str:
+                omit_review: bool = False, charset: str = "utf-8", transposed: bool = False,
+                flat_header: bool = False, halfwidth: bool = False) -> str:
     year = year or (2020 if template == "t2019" else 2021)
     title = f"{agency}{year}年政府信息公开工作年度报告"
     said = narrative if narrative is not None else figures.get(
@@ -262,13 +309,18 @@ def html_report(template: str, figures: dict, *, agency: str = "青溪镇", year
         f"<p>全年共收到政府信息公开申请{said}件，均在法定期限内答复。</p>",
         "<p>二、主动公开政府信息情况</p>", _proactive_html(template, figures),
         "<p>三、收到和处理政府信息公开申请情况</p>",
-        *_applications_html(template, figures, total_label, split_before),
+        *([_applications_transposed_html(template, figures, total_label)] if transposed else
+          _applications_html(template, figures, total_label, split_before, flat_header)),
         "<p>四、政府信息公开行政复议、行政诉讼情况</p>",
-        "" if omit_review else _review_html(figures, upheld_label),
+        "" if omit_review else (_review_transposed_html if transposed else _review_html)(
+            figures, upheld_label),
         "<p>五、存在的主要问题及改进情况</p>",
         "<p>栏目更新时快时慢，下一年排出固定的更新日程。</p>",
         "<p>六、其他需要报告的事项</p>", "<p>本年度未收取信息处理费。</p>",
     ]
+    body = "".join(prose)
+    if halfwidth:      # labels typed with ASCII brackets: (一)予以公开, (七)总计
+        body = body.replace("（", "(").replace("）", ")")
     return f"""<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
 <meta name="PubDate" content="{published}">
@@ -279,7 +331,7 @@ def html_report(template: str, figures: dict, *, agency: str = "青溪镇", year
 <table class="xxgk_meta"><tr><td>索引号</td><td>QX001/{year + 1}-00003</td><td>发布机构</td>
 <td>{agency}人民政府</td></tr><tr><td>公开日期</td><td>{published[:10]}</td><td>文号</td><td></td></tr>
 </table>
-<div class="article"><h1>{title}</h1><div class="TRS_Editor">{"".join(prose)}</div></div>
+<div class="article"><h1>{title}</h1><div class="TRS_Editor">{body}</div></div>
 <div class="footer"><p>版权所有：示例县人民政府 网站标识码 0000000000</p></div>
 </body></html>"""
 

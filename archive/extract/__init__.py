@@ -1,5 +1,12 @@
 """Single-document extraction: report bytes → the output contract of the report model.
 
+Every form (HTML, text, PDF, DOCX, XLSX, XLS) becomes the same prose lines and
+spanned grids (forms.py picks the parser by magic bytes), which tables.py reads by
+their labels. Beside the spec's contract the result carries `form`, `raw`,
+`derived` (keys computed, not printed), `index_number` and `document_number`
+(索引号, 文号), `no_text` with the `images` of a document that has no text to read,
+`text` and `extractor_version`.
+
 Pure functions: nothing here reads or writes anything but its argument (except
 `extract_file`, a convenience for tools and tests).
 """
@@ -7,13 +14,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .document import Document, Prose, clean, linearize, parse
-from .metadata import (find_agency, find_published, find_sections, find_title, heading_lines,
-                       iso_date, report_year)
+from .document import Document, Prose, clean
+from .forms import parse
+from .metadata import (find_agency, find_box_fields, find_published, find_sections, find_title,
+                       heading_lines, iso_date, report_year)
 from .tables import detect_template, extract_tables
 
 # Bump whenever the output for the same input may change.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_file"]
 
@@ -42,7 +50,46 @@ def _article_blocks(doc: Document, report_tables: dict) -> list:
     root = _common_ancestor(anchors)
     if root is None or root.tag in ("html", "body"):
         return doc.blocks
-    return linearize(root)
+    return _within(doc.blocks, root)
+
+
+def _within(blocks: list, root) -> list:
+    """The blocks (and prose lines) whose element lies under `root`: the page read once."""
+    known: dict = {root: True}
+
+    def under(el) -> bool:
+        path = []
+        while el is not None and el not in known:
+            path.append(el)
+            el = el.getparent()
+        answer = el is not None and known[el]
+        for e in path:
+            known[e] = answer
+        return answer
+
+    out: list = []
+    for block in blocks:
+        if isinstance(block, Prose):
+            kept = [(line, el) for line, el in zip(block.lines, block.elements)
+                    if el is not None and under(el)]
+            if kept:
+                out.append(Prose(lines=[line for line, _ in kept],
+                                 elements=[el for _, el in kept]))
+        elif block.element is not None and under(block.element):
+            out.append(block)
+    return out
+
+
+def _no_text(doc: Document, tables: dict, sections: dict, body: str) -> bool:
+    """Nothing of the report can be read as text: a scan, a picture, or a page whose
+    report is only images (no table, no section heading, little text of its own)."""
+    if doc.kind == "image":
+        return True
+    if tables or sections:
+        return False
+    if doc.kind == "html":
+        return bool(doc.images)
+    return not body.strip() and (bool(doc.images) or doc.kind == "pdf")
 
 
 def extract_document(data: bytes | str, *, filename: str | None = None,
@@ -56,22 +103,31 @@ def extract_document(data: bytes | str, *, filename: str | None = None,
     lines = [line for b in blocks if isinstance(b, Prose) for line in b.lines]
     body = Document(blocks=blocks, kind=doc.kind).text()
 
+    sections = find_sections(lines)
+    no_text = _no_text(doc, found, sections, body)
     title = find_title(doc) or clean(hints.get("title")) or None
     year = report_year(title) or report_year(hints.get("title"))
     text = body if not title or body.startswith(title) else f"{title}\n{body}"
     agency = (find_agency(title, text) or clean(hints.get("agency"))
               or doc.meta.get("contentsource") or None)
+    box = find_box_fields(doc)
     result = {
+        "form": doc.kind,
         "template": detect_template(figures, year),
         "title": title,
         "agency": agency,
         "report_year": year,
         "published": find_published(doc) or iso_date(hints.get("published")),
+        "index_number": box["index_number"],
+        "document_number": box["document_number"],
         "figures": figures.figures,
-        "sections": find_sections(lines),
+        "sections": sections,
         "checks": [],
-        "warnings": figures.warnings,
+        "warnings": doc.warnings + figures.warnings,
+        "no_text": no_text,
+        "images": doc.images if no_text else [],
         "raw": figures.raw,
+        "derived": figures.derived,
         "text": text,
         "extractor_version": EXTRACTOR_VERSION,
     }

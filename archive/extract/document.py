@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import lxml.html
+from lxml import etree
 
 from archive.encoding import decode as decode_bytes
 
@@ -25,6 +26,11 @@ def clean(text: str | None) -> str:
     """One line of visible text: unified spaces, none between CJK characters."""
     if not text:
         return ""
+    return _clean(text)
+
+
+@lru_cache(maxsize=1 << 16)     # cell texts repeat across reports: labels, small numbers
+def _clean(text: str) -> str:
     text = _ODD_SPACES.sub(" ", text)
     text = _RUNS.sub(" ", text).strip()
     return _CJK_GAP.sub("", text)
@@ -32,7 +38,7 @@ def clean(text: str | None) -> str:
 
 # ---------------------------------------------------------------- model
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Cell:
     text: str
     row: int
@@ -82,18 +88,99 @@ class Prose:
 @dataclass(eq=False)
 class Document:
     blocks: list
-    kind: str                                  # "html" | "text"
+    kind: str                                  # html | text | pdf | docx | xlsx | xls | doc | image
     meta: dict = field(default_factory=dict)   # lower-case <meta> names, plus "<title>"
     root: object = None
+    images: list = field(default_factory=list)     # image URLs (HTML) or "#page=N" (PDF)
+    warnings: list = field(default_factory=list)   # what the form itself kept us from reading
+    _text: str | None = field(default=None, repr=False)
 
     def text(self) -> str:
-        parts = []
-        for block in self.blocks:
-            parts.append("\n".join(block.lines) if isinstance(block, Prose) else block.text())
-        return "\n".join(p for p in parts if p)
+        if self._text is None:
+            parts = []
+            for block in self.blocks:
+                parts.append("\n".join(block.lines) if isinstance(block, Prose) else block.text())
+            self._text = "\n".join(p for p in parts if p)
+        return self._text
 
     def prose_lines(self) -> list[str]:
         return [line for b in self.blocks if isinstance(b, Prose) for line in b.lines]
+
+
+# ---------------------------------------------------------------- grids from other forms
+
+def table_from_cells(cells: list[tuple[int, int, int, int, str]]) -> Table:
+    """A spanned grid from (row, col, rowspan, colspan, text) boxes, as PDF rulings,
+    DOCX merges and spreadsheet merged ranges give them; the same model as HTML's."""
+    occupied: dict[tuple[int, int], Cell] = {}
+    by_row: dict[int, list[Cell]] = {}
+    for r, c, rowspan, colspan, text in sorted(cells, key=lambda b: (b[0], b[1])):
+        if (r, c) in occupied:      # overlapping boxes: the first one keeps the place
+            continue
+        cell = Cell(clean(text), r, c, max(1, rowspan), max(1, colspan))
+        for i in range(cell.rowspan):
+            for j in range(cell.colspan):
+                occupied.setdefault((r + i, c + j), cell)
+        by_row.setdefault(r, []).append(cell)
+    height = max((r + 1 for (r, _) in occupied), default=0)
+    width = max((c + 1 for (_, c) in occupied), default=0)
+    rows = [by_row.get(r, []) for r in range(height)]
+    for r, row in enumerate(rows):
+        for cell in row:
+            cell.row = r
+    grid = [[occupied.get((r, c)) for c in range(width)] for r in range(height)]
+    return Table(rows=rows, grid=grid, spans_known=True)
+
+
+def transpose(table: Table) -> Table:
+    """Rows as columns: a table printed with one row per applicant type reads like the
+    template once turned."""
+    if table.spans_known:
+        cells = {id(c): c for row in table.rows for c in row}.values()
+        return table_from_cells([(c.col, c.row, c.colspan, c.rowspan, c.text) for c in cells])
+    width = max((len(r) for r in table.rows), default=0)
+    return table_from_cells([(c, r, 1, 1, row[c].text if c < len(row) else "")
+                             for r, row in enumerate(table.rows) for c in range(width)])
+
+
+def _banner(table: Table, r: int) -> bool:
+    """A row that is one cell across the whole table: a title or a line of prose."""
+    row = table.rows[r]
+    return len(row) == 1 and row[0].colspan == table.width and row[0].rowspan == 1 and \
+        all(cell is row[0] for cell in table.grid[r])
+
+
+def peel_prose(table: Table) -> tuple[list[str], Table | None, list[str]]:
+    """Banner rows above and below a table are prose (a sheet's title row, PDF text
+    boxed by highlight rectangles); what is left is the table, if anything."""
+    top, bottom = 0, len(table.rows)
+    while top < bottom and (_banner(table, top) or not table.rows[top]):
+        top += 1
+    while bottom > top and (_banner(table, bottom - 1) or not table.rows[bottom - 1]):
+        bottom -= 1
+    before = [c.text for r in range(top) for c in table.rows[r] if c.text]
+    after = [c.text for r in range(bottom, len(table.rows)) for c in table.rows[r] if c.text]
+    if bottom - top <= 0:
+        return before + after, None, []
+    if top == 0 and bottom == len(table.rows):
+        return [], table, []
+    cells = [(c.row - top, c.col, min(c.rowspan, bottom - c.row), c.colspan, c.text)
+             for r in range(top, bottom) for c in table.rows[r]]
+    return before, table_from_cells(cells), after
+
+
+def blocks_of(items: list) -> list:
+    """Blocks from a sequence of prose lines (str) and tables, in document order."""
+    blocks: list = []
+    for item in items:
+        if isinstance(item, Table):
+            blocks.append(item)
+        elif item:
+            if not blocks or not isinstance(blocks[-1], Prose):
+                blocks.append(Prose())
+            blocks[-1].lines.append(item)
+            blocks[-1].elements.append(None)
+    return blocks
 
 
 # ---------------------------------------------------------------- decoding
@@ -131,10 +218,19 @@ _BLOCK = {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3"
           "dt", "dl", "hr", "form", "center", "caption", "table", "tbody", "thead", "tfoot",
           "main", "aside", "address", "figure", "figcaption"}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Images every page of a portal carries (logos, QR codes, accessibility and error-report badges).
+_CHROME_IMAGE = re.compile(r"logo|icon|banner|qrcode|erweima|ewm|wza|jiucuo|zfjc|beian|gongan|"
+                           r"police|search|weixin|weibo|share|print|close|arrow|dot\.|line\.|"
+                           r"bg[_.]|spacer|blank\.", re.I)
+
+
+_HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_BLOCK_OR_SKIP = frozenset(_BLOCK | _SKIP)
 
 
 def _tag(el) -> str | None:
-    return el.tag.lower() if isinstance(el.tag, str) else None
+    tag = el.tag
+    return tag if isinstance(tag, str) else None     # the HTML parser lower-cases names
 
 
 def _has_inner_table(el) -> bool:
@@ -142,6 +238,8 @@ def _has_inner_table(el) -> bool:
 
 
 def _span(value, limit: int) -> int:
+    if value is None:
+        return 1
     try:
         n = int(str(value).strip() or 1)
     except ValueError:
@@ -150,6 +248,18 @@ def _span(value, limit: int) -> int:
 
 
 def cell_text(el) -> str:
+    if not len(el):
+        return clean(el.text)
+    # With at most one block inside, block boundaries add nothing: let libxml2 join the text.
+    blocks = 0
+    for inner in el.iterdescendants():
+        tag = inner.tag
+        if tag in _BLOCK_OR_SKIP:
+            blocks += 1
+            if blocks > 1 or tag in _SKIP:
+                break
+    else:
+        return clean(etree.tostring(el, method="text", encoding=str, with_tail=False))
     parts: list[str] = []
 
     def walk(e, top=False):
@@ -174,25 +284,34 @@ def cell_text(el) -> str:
 
 def parse_table(el) -> Table:
     trs = list(el.iter("tr"))
-    occupied: dict[tuple[int, int], Cell] = {}
+    n = len(trs)
+    grid: list[list[Cell | None]] = [[] for _ in range(n)]
     rows: list[list[Cell]] = []
     for r, tr in enumerate(trs):
+        line = grid[r]
         c, own = 0, []
         for td in tr:
-            if _tag(td) not in ("td", "th"):
+            tag = td.tag
+            if tag != "td" and tag != "th":
                 continue
-            while (r, c) in occupied:
+            while c < len(line) and line[c] is not None:
                 c += 1
-            cell = Cell(cell_text(td), r, c, _span(td.get("rowspan"), len(trs) - r),
-                        _span(td.get("colspan"), 100))
-            for i in range(cell.rowspan):
-                for j in range(cell.colspan):
-                    occupied[(r + i, c + j)] = cell
+            rowspan, colspan = _span(td.get("rowspan"), n - r), _span(td.get("colspan"), 100)
+            cell = Cell(cell_text(td), r, c, rowspan, colspan)
+            for i in range(r, r + rowspan):
+                below = grid[i]
+                if len(below) < c + colspan:
+                    below.extend([None] * (c + colspan - len(below)))
+                for j in range(c, c + colspan):
+                    if below[j] is None:
+                        below[j] = cell
             own.append(cell)
-            c += cell.colspan
+            c += colspan
         rows.append(own)
-    width = max((c + 1 for (_, c) in occupied), default=0)
-    grid = [[occupied.get((r, c)) for c in range(width)] for r in range(len(trs))]
+    width = max((len(line) for line in grid), default=0)
+    for line in grid:
+        if len(line) < width:
+            line.extend([None] * (width - len(line)))
     return Table(rows=rows, grid=grid, spans_known=True, element=el)
 
 
@@ -262,8 +381,11 @@ def linearize(root) -> list:
 def parse_html(text: str) -> Document:
     text = _XML_DECL.sub("", text)
     try:
-        root = lxml.html.document_fromstring(text)
-    except Exception:  # lxml raises ParserError on empty or junk input
+        # plain etree elements: lxml.html's element classes cost a Python call per element
+        root = etree.fromstring(text, _HTML_PARSER)
+    except Exception:  # lxml raises on junk input
+        root = None
+    if root is None:    # empty input
         return Document(blocks=[], kind="html")
     meta = {}
     for m in root.iter("meta"):
@@ -272,10 +394,12 @@ def parse_html(text: str) -> Document:
             meta[name] = clean(m.get("content"))
     title = root.find(".//title")
     if title is not None:
-        meta["<title>"] = clean(title.text_content())
+        meta["<title>"] = clean("".join(title.itertext()))
     body = root.find("body")
-    return Document(blocks=linearize(body if body is not None else root), kind="html",
-                    meta=meta, root=root)
+    body = body if body is not None else root
+    images = [img.get("src").strip() for img in body.iter("img")
+              if (img.get("src") or "").strip() and not _CHROME_IMAGE.search(img.get("src"))]
+    return Document(blocks=linearize(body), kind="html", meta=meta, root=root, images=images)
 
 
 # ---------------------------------------------------------------- plain text

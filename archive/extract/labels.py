@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # ---------------------------------------------------------------- text helpers
 
@@ -15,18 +16,26 @@ _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〔": "[", "〕": "]"})
 
 
+@lru_cache(maxsize=1 << 16)     # labels repeat across every report
 def squash(text: str) -> str:
     """Comparable form of a label: NFKC, no whitespace, unified quotes."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text or "")).translate(_QUOTES)
 
 
+_MATCHES: dict[tuple[str, int], str | None] = {}
+
+
 def first_match(text: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
     """Key of the first (key, keywords) entry with a keyword inside squashed `text`."""
+    cache_key = (text, id(table))
+    if cache_key in _MATCHES:
+        return _MATCHES[cache_key]
     s = squash(text)
-    for key, words in table:
-        if any(w in s for w in words):
-            return key
-    return None
+    found = next((key for key, words in table if any(w in s for w in words)), None)
+    if len(_MATCHES) > 1 << 17:      # bounded: prose lines are matched too
+        _MATCHES.clear()
+    _MATCHES[cache_key] = found
+    return found
 
 
 # ---------------------------------------------------------------- templates
@@ -118,7 +127,7 @@ APPLICATION_GROUPS: list[tuple[str, tuple[str, ...]]] = [
 # top-level rows: 2.其他法律行政法规禁止公开 must not fall to any "其他" rule.
 APPLICATION_SUBROWS: list[tuple[str, tuple[str, ...]]] = [
     ("withheld.state_secret", ("国家秘密",)),
-    ("withheld.prohibited_by_law", ("法律行政法规禁止", "禁止公开")),
+    ("withheld.prohibited_by_law", ("法律行政法规禁止", "禁止公开", "其他法律")),
     ("withheld.security_stability", ('三安全一稳定', "三安全", "危及")),
     ("withheld.third_party_rights", ("第三方合法权益", "第三方")),
     ("withheld.internal_affairs", ("内部事务",)),
@@ -227,14 +236,15 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-def expected_keys(template: str) -> list[str]:
+@lru_cache(maxsize=None)
+def expected_keys(template: str) -> tuple[str, ...]:
     """Every cell of tables 二、三、四 in a template, as canonical keys."""
     if template == "t2019":
         proactive, rows = PROACTIVE_T2019, APPLICATION_ROWS_T2019
     elif template == "t2021":
         proactive, rows = PROACTIVE_T2021, APPLICATION_ROWS_T2021
     else:
-        return []
+        return ()
     keys = [f"{PROACTIVE}.{row}.{col}" for row, cols in proactive.items() for col in cols]
     keys += [f"{APPLICATIONS}.{row}.{col}" for row in rows for col in APPLICANT_COLUMNS]
-    return keys + review_keys()
+    return tuple(keys + review_keys())

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from . import labels as L
-from .document import Document
+from .document import Document, clean
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_LINE = re.compile(r"(?:19|20)\d{2}\s*年.*政府信息公开")
@@ -29,8 +29,15 @@ def iso_date(value) -> str | None:
         return None
 
 
+_AFTER_REPORT = re.compile(r"(报告|年报)\s*[·•—\-－:：|｜_]\s*\S.*$")
+
+
 def _tidy_title(title: str) -> str:
-    return _AROUND_CJK.sub("", title).strip()
+    """Spaces around CJK gone; a table name glued after the title ('…报告·三、…') cut."""
+    return _AFTER_REPORT.sub(r"\1", _AROUND_CJK.sub("", title).strip())
+
+
+_AGENCY_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
 
 
 def find_title(doc: Document) -> str | None:
@@ -42,6 +49,9 @@ def find_title(doc: Document) -> str | None:
     for i, line in enumerate(lines[:200]):
         if len(line) <= 80 and _TITLE_LINE.search(line):
             if "报告" in line or "年报" in line:
+                # a title set on two lines: the agency above, "2023年…年度报告" below
+                if i and _YEAR.match(line) and _AGENCY_LINE.match(lines[i - 1]):
+                    return _tidy_title(lines[i - 1] + line)
                 return _tidy_title(line)
             # converted PDFs wrap the title: "…政府信息公开工作" / "年度报告"
             if i + 1 < len(lines) and len(lines[i + 1]) <= 12 and "报告" in lines[i + 1]:
@@ -72,6 +82,39 @@ def find_agency(title: str | None, text: str) -> str | None:
     rest = re.sub(r"^度", "", title[m.end():])
     agency = re.split(r"政府信息公开|政务公开|信息公开", rest)[0].strip(" ：:")
     return agency or None
+
+
+_BOX_LABELS = {
+    "index_number": re.compile(r"^(?:索引号|索取号|信息索引号)\s*[:：]?\s*"),
+    "document_number": re.compile(r"^(?:文号|发文字号|发文文号|文件编号)\s*[:：]?\s*"),
+}
+_ANY_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
+
+
+def find_box_fields(doc: Document) -> dict[str, str | None]:
+    """索引号 and 文号 from a metadata box: the value after the label in the same cell
+    or line, else in the next cell. An empty box value is None."""
+    found: dict[str, str | None] = {key: None for key in _BOX_LABELS}
+    for line in doc.text().splitlines()[:400]:
+        if "号" not in line:     # every label ends in 号
+            continue
+        cells = [clean(c) for c in line.split("\t")]
+        for i, cell in enumerate(cells):
+            for key, label in _BOX_LABELS.items():
+                m = label.match(cell)
+                if not m or found[key]:
+                    continue
+                rest = cell[m.end():].split()
+                if rest and not _ANY_LABEL.match(rest[0]):
+                    found[key] = rest[0]
+                elif not rest and i + 1 < len(cells) and cells[i + 1] and \
+                        not _ANY_LABEL.match(cells[i + 1]) and \
+                        not any(lab.match(cells[i + 1]) for lab in _BOX_LABELS.values()):
+                    found[key] = cells[i + 1].split()[0]
+    return {key: None if value in _NONE else value for key, value in found.items()}
+
+
+_NONE = {"无", "/", "-", "—", "暂无"}
 
 
 def find_published(doc: Document) -> str | None:

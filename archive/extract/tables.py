@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import labels as L
-from .document import Cell, Prose, Table
+from .document import Cell, Prose, Table, transpose
 
 # ---------------------------------------------------------------- values
 
@@ -18,6 +19,7 @@ _BLANK = re.compile(r"^[/\\\-—–_]*$")
 _NUMBER = re.compile(r"^([+\-]?)(\d+(?:\.\d+)?)(?:件|条|个|项|次|家|人次|元|万元)?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_value(text: str) -> tuple[bool, int | float | None]:
     """(readable, value): blank → (True, None); '12件' → (True, 12); junk → (False, None)."""
     s = L.squash(text).replace(",", "").replace("−", "-")
@@ -45,6 +47,7 @@ class Figures:
     raw: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     tables: set = field(default_factory=set)        # which of the three tables were found
+    derived: list = field(default_factory=list)     # keys computed from printed cells
     header_text: str = ""                           # squashed header labels, for the template
 
     def put(self, key: str, cell: Cell) -> None:
@@ -175,16 +178,18 @@ def read_proactive(tables: list[Table], out: Figures) -> None:
 _HEADER_WORDS = ("申请人情况", "法人或其他组织", "勾稽关系")
 
 
+@lru_cache(maxsize=1 << 14)
+def _header_label(text: str) -> bool:
+    s = L.squash(text)
+    return any(w in s for w in _HEADER_WORDS) or \
+        L.APPLICANT_HEADERS.get(s) not in (None, "total", "other_org")
+
+
 def _is_applicant_header(cells: list[Cell]) -> bool:
-    for cell in cells:
-        s = L.squash(cell.text)
-        if any(w in s for w in _HEADER_WORDS):
-            return True
-        if L.APPLICANT_HEADERS.get(s) not in (None, "total", "other_org"):
-            return True
-    return False
+    return any(_header_label(cell.text) for cell in cells)
 
 
+@lru_cache(maxsize=1 << 14)
 def _application_label(text: str) -> tuple[str, str | None] | None:
     """('row', key) | ('group', group) | ('other', None) for a bare 3.其他 | None."""
     s = L.squash(text)
@@ -266,11 +271,30 @@ def _place_applicant_values(table: Table, r: int, values: list[Cell], colmap: di
     return None
 
 
+def _applicants_in_a_column(table: Table) -> bool:
+    """Applicant types (自然人, 商业企业 …) down one column: the table is transposed."""
+    columns: dict[int, int] = {}
+    for row in table.rows:
+        for cell in row:
+            if L.squash(cell.text) in L.APPLICANT_HEADERS:
+                columns[cell.col] = columns.get(cell.col, 0) + 1
+    return max(columns.values(), default=0) >= 4
+
+
 def read_applications(tables: list[Table], out: Figures) -> None:
     group: str | None = None
+    inherited: tuple[int, dict[int, str]] = (0, {})
     for table in tables:
+        if _applicants_in_a_column(table):
+            table = transpose(table)
         header_rows = [r for r, row in enumerate(table.rows) if _is_applicant_header(row)]
         colmap = _applicant_colmap(table, header_rows) if table.spans_known else {}
+        if colmap:
+            inherited = (table.width, colmap)
+        elif table.spans_known and table.width == inherited[0]:
+            # a continuation (next page, second <table>) of the same grid: its columns
+            # are the ones the header named on the previous part
+            colmap = inherited[1]
         order = _column_order(colmap)
         for r, row in enumerate(table.rows):
             if r in header_rows:
@@ -307,6 +331,7 @@ def _derive_other_handling(out: Figures) -> None:
         if key not in out.figures and all(isinstance(v, (int, float)) for v in parts):
             out.figures[key] = sum(parts)
             out.raw[key] = "+".join(str(v) for v in parts)   # derived, not printed
+            out.derived.append(key)
 
 
 # ---------------------------------------------------------------- table 四
@@ -321,31 +346,6 @@ def _review_values(rows: list[tuple[Table, int]]) -> tuple[int, list[Cell]] | No
                              default=-1)
             return index, cells[last_label + 1:]
     return None
-
-
-def _review_by_grid(table: Table, r: int, values: list[Cell]) -> dict[str, Cell] | None:
-    if not table.spans_known or any(c is None for c in table.grid[r]):
-        return None
-    placed: dict[str, Cell] = {}
-    for cell in values:
-        groups, measures = set(), set()
-        for c in range(cell.col, cell.col + cell.colspan):
-            for above in {id(x): x for x in (table.grid[i][c] for i in range(r))}.values():
-                if above is None:
-                    continue
-                groups.add(L.first_match(above.text, L.REVIEW_GROUP_LABELS))
-                measures.add(L.first_match(above.text, L.REVIEW_MEASURE_LABELS))
-        groups.discard(None)
-        measures.discard(None)
-        if "review" in groups and len(groups) > 1:
-            groups.discard("review")   # 行政复议 over 复议后起诉 would be a layout slip
-        if len(groups) != 1 or len(measures) != 1:
-            return None
-        key = f"{groups.pop()}.{measures.pop()}"
-        if key in placed:
-            return None
-        placed[key] = cell
-    return placed
 
 
 def _review_by_reading_order(header: list[Cell], values: list[Cell]) -> dict | None:
@@ -370,7 +370,49 @@ def _review_by_reading_order(header: list[Cell], values: list[Cell]) -> dict | N
     return dict(zip(keys, values))
 
 
+def _review_labels(cells: list[Cell]) -> tuple[set, set]:
+    groups = {L.first_match(c.text, L.REVIEW_GROUP_LABELS) for c in cells} - {None}
+    measures = {L.first_match(c.text, L.REVIEW_MEASURE_LABELS) for c in cells} - {None}
+    if "review" in groups and len(groups) > 1:
+        groups.discard("review")   # 行政复议 over 复议后起诉 would be a layout slip
+    return groups, measures
+
+
+def _review_by_labels(tables: list[Table]) -> dict[str, Cell] | None:
+    """Every figure of a grid placed by the group and measure labels above it or left
+    of it, so a table with one row per group (transposed) reads like the template's."""
+    placed: dict[str, Cell] = {}
+    for table in tables:
+        if not table.spans_known:
+            return None
+        for r, row in enumerate(table.rows):
+            if not any(is_number(c.text) for c in row):
+                continue
+            last_label = max((i for i, c in enumerate(row) if not is_value(c.text)), default=-1)
+            values = row[last_label + 1:]
+            first = values[0].col
+            left = [c for c in table.covering(r) if c.col < first]
+            for cell in values:
+                above = {id(x): x for c in range(cell.col, cell.col + cell.colspan)
+                         for x in (table.grid[i][c] for i in range(r)) if x is not None}
+                groups, measures = _review_labels(list(above.values()) + left)
+                if len(groups) != 1 or len(measures) != 1:
+                    return None
+                key = f"{groups.pop()}.{measures.pop()}"
+                if key in placed:
+                    return None
+                placed[key] = cell
+    return placed or None
+
+
 def read_review(tables: list[Table], out: Figures) -> None:
+    by_labels = _review_by_labels(tables)
+    if by_labels:
+        out.header_text += "".join(L.squash(c.text) for t in tables for row in t.rows
+                                   for c in row if not is_value(c.text))
+        for key, cell in by_labels.items():
+            out.put(key, cell)
+        return
     rows = [(t, r) for t in tables for r in range(len(t.rows))]
     found = _review_values(rows)
     expected = len(L.REVIEW_GROUPS) * len(L.REVIEW_MEASURES)
@@ -381,11 +423,9 @@ def read_review(tables: list[Table], out: Figures) -> None:
     if len(values) != expected:
         out.warnings.append(f"review row has {len(values)} of {expected} cells")
         return
-    table, r = rows[index]
     header = [c for t, i in rows[:index] for c in t.rows[i]]
     out.header_text += "".join(L.squash(c.text) for c in header)
-    placed = (_review_by_grid(table, r, values)
-              or _review_by_reading_order(header, values)
+    placed = (_review_by_reading_order(header, values)
               or dict(zip(L.review_keys(), values)))   # 15 cells: the template's order
     for key, cell in placed.items():
         out.put(key, cell)
