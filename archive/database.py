@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from archive import db
@@ -32,19 +32,24 @@ class ArchivedReport:
     """A report page the crawler found, and the archived response that holds it."""
     url: str
     metadata: dict
-    capture: dict  # a row of `captures`
+    capture: dict  # a row of `responses`
     first_seen: str
+    # documents linked from the page: (attachment metadata, its latest 200 response)
+    attachments: list = field(default_factory=list)
 
 
 def archived_reports(database, data_dir) -> list[ArchivedReport]:
     """Latest crawler metadata per report URL, joined to the response it describes."""
     latest: dict[str, dict] = {}
+    attachments: dict[str, dict[str, dict]] = defaultdict(dict)
     for row in database.query(
             "select * from captures where record_type = 'metadata' order by id"):
         record = read_record(data_dir, row["warc_file"], row["offset"])
         metadata = json.loads(record.payload)
         if metadata.get("kind") == "report_page":
             latest[metadata["url"]] = metadata
+        elif metadata.get("kind") == "attachment":
+            attachments[metadata["report_url"]][metadata["url"]] = metadata
     found = []
     for url, metadata in latest.items():
         capture_id = (metadata.get("capture") or {}).get("id")
@@ -61,7 +66,14 @@ def archived_reports(database, data_dir) -> list[ArchivedReport]:
         first_seen = next(database.query(
             "select min(fetched_at) as t from responses where url = ? and status = 200",
             [url]))["t"]
-        found.append(ArchivedReport(url, metadata, capture, first_seen))
+        documents = []
+        for attachment in attachments.get(url, {}).values():
+            response = next(database.query(
+                "select * from responses where url = ? and status = 200 order by id desc limit 1",
+                [attachment["url"]]), None)
+            if response is not None:
+                documents.append((attachment, response))
+        found.append(ArchivedReport(url, metadata, capture, first_seen, documents))
     return found
 
 
@@ -83,7 +95,8 @@ def _create_tables(database) -> None:
         "list_date": str, "first_seen": str, "fetched_at": str, "capture_id": int,
         "warc_file": str, "warc_offset": int, "payload_sha256": str, "extractor_version": str,
         "figure_count": int, "warning_count": int, "failed_checks": int, "versions": int,
-        "last_seen": str, "removed_at": str, "superseded_by": int, "text": str,
+        "last_seen": str, "removed_at": str, "superseded_by": int, "form": str, "no_text": int,
+        "source_url": str, "source_capture_id": int, "text": str,
     }, pk="id", foreign_keys=[("agency_id", "agencies", "id"), ("capture_id", "captures", "id")])
     # INTEGER affinity keeps counts as integers and money such as 1.25 as REAL.
     database["figures"].create({
@@ -162,9 +175,33 @@ def _extract(data_dir, capture: dict, metadata: dict) -> dict:
                                    "agency": metadata.get("unit")})
 
 
+def _extract_report(data_dir, report: ArchivedReport) -> dict:
+    """The report page; or, when its tables are in an attached document, that document
+    with the page's own title, date and text around it."""
+    page = _extract(data_dir, report.capture, report.metadata)
+    page["source_url"], page["source_capture"] = report.url, report.capture["id"]
+    if page["figures"]:
+        return page
+    for attachment, response in report.attachments:
+        document = _extract(data_dir, response, {**report.metadata,
+                                                 "list_title": page.get("title")})
+        if not document["figures"]:
+            continue
+        merged = {**document,
+                  "title": page.get("title") or document.get("title"),
+                  "agency": page.get("agency") or document.get("agency"),
+                  "report_year": page.get("report_year") or document.get("report_year"),
+                  "published": page.get("published") or document.get("published"),
+                  "text": "\n".join(filter(None, [page.get("text"), document.get("text")])),
+                  "source_url": attachment["url"], "source_capture": response["id"]}
+        merged["checks"] = run_checks(merged)
+        return merged
+    return page
+
+
 def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, counts) -> None:
     """One agency's reports, in year order so each is checked against the year before."""
-    results = [(report, _extract(data_dir, report.capture, report.metadata)) for report in group]
+    results = [(report, _extract_report(data_dir, report)) for report in group]
     first = group[0].metadata
     names = [result.get("agency") for _, result in results if result.get("agency")]
     agency_id = database["agencies"].insert({
@@ -230,6 +267,8 @@ def _insert_changes(database, data_dir, report_id, report: ArchivedReport, lates
                     versions: list[Version], counts) -> None:
     """How a report changed after it was first archived: edited, removed, restored."""
     extracted = {report.capture.get("payload_sha256"): latest}
+    # Figures read from an attached document are not in the page's versions.
+    page_figures = latest.get("source_url", report.url) == report.url
     last_content: tuple[Version, dict] | None = None
     previous: Version | None = None
     for version in versions:
@@ -243,7 +282,8 @@ def _insert_changes(database, data_dir, report_id, report: ArchivedReport, lates
             if last_content and last_content[0].payload_sha256 != version.payload_sha256:
                 before = last_content[1]
                 change = ("edited", text_diff(before.get("text") or "", result.get("text") or ""),
-                          figure_changes(before["figures"], result["figures"]))
+                          figure_changes(before["figures"], result["figures"])
+                          if page_figures else [])
             elif last_content and previous is not last_content[0]:
                 change = ("restored", "", [])
             if change:
@@ -310,6 +350,10 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
         "last_seen": contents[-1].last_seen if contents else None,
         "removed_at": removed_at,
         "superseded_by": superseded_by,
+        "form": result.get("form"),
+        "no_text": bool(result.get("no_text")),
+        "source_url": result.get("source_url"),
+        "source_capture_id": result.get("source_capture"),
         "text": result.get("text") or "",
     }).last_pk
     raw = result.get("raw", {})

@@ -81,7 +81,8 @@ def register_routes():
 @hookimpl
 def render_cell(value, column, table, database, datasette):
     # Every report links to its archived copy, the evidence behind its figures.
-    if database == DATABASE and column in ("capture_id", "from_capture", "to_capture") \
+    if database == DATABASE and column in ("capture_id", "from_capture", "to_capture",
+                                                  "source_capture_id") \
             and value is not None:
         if isinstance(value, dict):  # a foreign key Datasette has already expanded
             value = value.get("value")
