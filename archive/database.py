@@ -218,7 +218,10 @@ def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, c
         by_year[result.get("report_year") or ("unknown", report.url)].append((report, result))
     previous = None
     for year in sorted(by_year, key=lambda y: y if isinstance(y, int) else 0):
-        items = sorted(by_year[year], key=lambda item: _standing(histories.get(item[0].url, [])))
+        # Most recently seen first, then (a stable sort) those still answering first.
+        items = sorted(by_year[year], reverse=True, key=lambda item: max(
+            (v.last_seen for v in histories.get(item[0].url, [])), default=""))
+        items.sort(key=lambda item: _standing(histories.get(item[0].url, [])))
         primary_id = primary = None
         for report, result in items:
             if primary_id is None and previous is not None and isinstance(year, int) and \
@@ -234,12 +237,8 @@ def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, c
 
 
 def _standing(versions: list[Version]) -> tuple:
-    """Sort key: a URL whose latest answer is its content first, the most recent first."""
-    if not versions:
-        return (1, "")
-    latest = versions[-1]
-    return (0 if latest.kind == "ok" else 1, "".join(chr(0x10FFFF - ord(c))
-                                                      for c in latest.last_seen))
+    """Sort key: URLs whose latest answer is their content first."""
+    return (0 if versions and versions[-1].kind == "ok" else 1,)
 
 
 def _build_versions(database, data_dir) -> dict[str, list[Version]]:
