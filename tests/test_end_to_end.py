@@ -145,6 +145,10 @@ def test_datasette_pages_read_in_chinese(pipeline):
         page = response.read().decode("utf-8")
     assert "年度报告" in page
     assert "CC BY 4.0" in page
+    with urllib.request.urlopen(url + "/1", timeout=30) as response:
+        row = response.read().decode("utf-8")
+    # One report reads as a list of fields under their Chinese descriptions.
+    assert "报告原始网址" in row and "全部统计数据" in row
 
 
 def test_reports_link_to_their_archived_copy_served_from_the_warc(pipeline):

@@ -78,8 +78,16 @@ def register_routes():
     ]
 
 
+TEXT_PREVIEW = 120
+
+
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    # A whole report's text in an HTML cell buries the table; JSON and CSV keep it all.
+    if database == DATABASE and table == "reports" and column == "text" and value:
+        preview = value[:TEXT_PREVIEW].replace("\n", " ")
+        more = "…（全文见 JSON/CSV 或存档副本）" if len(value) > TEXT_PREVIEW else ""
+        return Markup(html.escape(preview) + more)
     # Every report links to its archived copy, the evidence behind its figures.
     if database == DATABASE and column in ("capture_id", "from_capture", "to_capture",
                                                   "source_capture_id") \
