@@ -66,3 +66,34 @@ def test_archived_page_renders_without_running_its_scripts(replay, tmp_path):
         browser.close()
     # Replay never reaches for the live site.
     assert all(u.startswith("http://127.0.0.1") for u in requests_seen), requests_seen
+
+
+def test_attachments_download_under_the_name_the_portal_gave_them(tmp_path):
+    import urllib.request
+
+    from archive.warc import WarcStore
+
+    pdf = b"%PDF-1.4\n% a small archived attachment\n%%EOF\n"
+    url = "http://www.huichang.gov.cn/hcxxxgk/hc1590/202101/abc/files/0f3c.pdf"
+    store = WarcStore(tmp_path)
+    capture = store.write_exchange(url=url, method="GET", request_headers=[], request_body=b"",
+                                   status=200, reason="OK",
+                                   response_headers=[(b"Content-Type", b"application/pdf")],
+                                   body=pdf)
+    store.write_metadata(url, {"kind": "attachment", "url": url, "name": "附件：2020年年报",
+                               "report_url": url.rsplit("/files/", 1)[0] + ".shtml"})
+    store.close()
+    port = free_port()
+    process = subprocess.Popen(datasette_command(str(tmp_path), "127.0.0.1", port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/-/versions.json")
+        with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/-/archive/{capture.id}/raw") as response:
+            assert response.read() == pdf
+            disposition = response.headers["Content-Disposition"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    from urllib.parse import quote
+    assert disposition == "attachment; filename*=UTF-8''" + quote("附件：2020年年报.pdf")

@@ -9,14 +9,15 @@ Content-Security-Policy sandbox so none of the page's scripts run.
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from archive.warc import read_capture
+from archive.warc import read_capture, read_record
 
 DATABASE = "gongkai"
 # No scripts, no forms, no plugins; the archived page may show its own images and styles
@@ -47,9 +48,26 @@ async def archived_raw(datasette, request):
     headers = {"Content-Security-Policy": RAW_POLICY, "X-Content-Type-Options": "nosniff",
                "X-Robots-Tag": "noindex"}
     if content_type.startswith(ATTACHMENT_TYPES):
-        name = Path(urlsplit(capture["url"]).path).name or f"capture-{capture['id']}"
-        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        name = await _attachment_name(datasette, capture)
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return Response(record.payload, status=200, headers=headers, content_type=content_type)
+
+
+async def _attachment_name(datasette, capture: dict) -> str:
+    """The name the portal's link gave the file (e.g. 附件1：2023年报告.pdf), else the URL's."""
+    from_url = Path(urlsplit(capture["url"]).path).name or f"capture-{capture['id']}"
+    result = await datasette.get_database(DATABASE).execute(
+        "select warc_file, offset from captures where record_type = 'metadata' and url = ? "
+        "order by id desc limit 1", [capture["url"]])
+    row = result.first()
+    if row is None:
+        return from_url
+    metadata = json.loads(read_record(_data_dir(datasette), row["warc_file"], row["offset"]).payload)
+    name = (metadata.get("name") or "").strip().replace("/", "_")
+    if not name:
+        return from_url
+    suffix = Path(from_url).suffix
+    return name if not suffix or name.lower().endswith(suffix.lower()) else name + suffix
 
 
 async def archived_page(datasette, request):
