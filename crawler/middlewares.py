@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.asyncio import sleep
 
 from crawler.archiving import archive_store
 
@@ -72,3 +78,51 @@ class ProxyMiddleware:
         if self.proxy and "proxy" not in request.meta:
             request.meta["proxy"] = self.proxy
         return None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries of 5xx answers and timeouts, spaced out instead of immediate.
+
+    Scrapy's RetryMiddleware asks again at once, which meets a busy server while it
+    is still busy. Here the n-th retry waits RETRY_BACKOFF_BASE * 2**n seconds (at most
+    RETRY_BACKOFF_MAX), or what the server's Retry-After asks for, within the same cap.
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def delay(self, request, response=None) -> float:
+        asked = _retry_after(response.headers.get(b"Retry-After")) if response is not None else None
+        if asked is not None:
+            return min(asked, self.cap)
+        return min(self.base * 2 ** request.meta.get("retry_times", 0), self.cap)
+
+    async def process_response(self, request, response, spider=None):
+        retry = super().process_response(request, response)
+        if isinstance(retry, Request):
+            await sleep(self.delay(request, response))
+        return retry
+
+    async def process_exception(self, request, exception, spider=None):
+        retry = super().process_exception(request, exception)
+        if isinstance(retry, Request):
+            await sleep(self.delay(request))
+        return retry
+
+
+def _retry_after(value: bytes | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)

@@ -31,17 +31,32 @@ class Site:
     discovery: dict = field(default_factory=dict)
     agency_kinds: dict = field(default_factory=dict)
     politeness: dict = field(default_factory=dict)
+    # Hosts the crawl may request; the base URL's host is always one of them.
+    hosts: tuple[str, ...] = ()
+    # Agency kind of a unit none of the agency_kinds labels names.
+    default_agency_kind: str | None = None
 
     def with_base_url(self, base_url: str | None) -> "Site":
         if not base_url:
             return self
         if not base_url.endswith("/"):
             base_url += "/"
-        return Site(**{**self.__dict__, "base_url": base_url})
+        hosts = self.hosts
+        if urlsplit(base_url).hostname not in self.allowed_hosts:
+            # A copy of the site elsewhere (the simulated portal): only that copy is in scope.
+            hosts = ()
+        return Site(**{**self.__dict__, "base_url": base_url, "hosts": hosts})
 
     @property
     def host(self) -> str:
         return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.host, *self.hosts)))
+
+    def allows(self, url: str) -> bool:
+        return (urlsplit(url).hostname or "") in self.allowed_hosts
 
     def agency_kind(self, section: str | None) -> str | None:
         if not section:
@@ -50,6 +65,14 @@ class Site:
             if label in section:
                 return kind
         return None
+
+    def kind_of(self, *labels: str | None) -> str | None:
+        """The kind the first recognised label says (breadcrumb section, then unit name)."""
+        for label in labels:
+            kind = self.agency_kind(label)
+            if kind:
+                return kind
+        return self.default_agency_kind
 
 
 def site_names() -> list[str]:
@@ -72,5 +95,7 @@ def load_site(name: str, base_url: str | None = None) -> Site:
         discovery=data.get("discovery", {}),
         agency_kinds=data.get("agency_kinds", {}),
         politeness=data.get("politeness", {}),
+        hosts=tuple(data.get("hosts", ())),
+        default_agency_kind=data.get("default_agency_kind"),
     )
     return site.with_base_url(base_url)

@@ -25,7 +25,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcCaptureMiddleware": 950,
     "crawler.challenges.ChallengeMiddleware": 589,
     "crawler.encoding.EncodingMiddleware": 585,
+    # Retries of 5xx and timeouts wait before asking again (Scrapy's retry has no backoff).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time after
+RETRY_BACKOFF_MAX = 60.0  # and never longer, whatever Retry-After asks
 
 # Recrawls send conditional requests validated against the archive.
 HTTPCACHE_ENABLED = True

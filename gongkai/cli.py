@@ -140,16 +140,19 @@ def portal_faults():
 
 @main.command()
 def sites():
-    """List the portals in the site registry."""
+    """List the portals in the site registry: name, family, base URL, allowed hosts, title."""
     from crawler.registry import load_site, site_names
 
     for name in site_names():
         site = load_site(name)
-        click.echo(f"{name}\t{site.family}\t{site.base_url}\t{site.title}")
+        click.echo(f"{name}\t{site.family}\t{site.base_url}\t{','.join(site.allowed_hosts)}"
+                   f"\t{site.title}")
 
 
 @main.command()
-@click.argument("site")
+@click.argument("site", required=False)
+@click.option("--all", "all_sites", is_flag=True,
+              help="Crawl every site of the registry, one after another.")
 @click.option("--base-url", help="Crawl this copy of the site instead (e.g. the simulated portal).")
 @click.option("--redis", "redis_url", metavar="URL",
               help="Share the crawl with other workers through this Redis (scrapy-redis).")
@@ -161,11 +164,19 @@ def sites():
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for this crawl (repeatable), e.g. -s DOWNLOAD_DELAY=2.")
 @data_option
-def crawl(site, base_url, redis_url, crawl_id, proxy, overrides, data_dir):
-    """Crawl SITE from the registry into the archive."""
+def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, data_dir):
+    """Crawl SITE from the registry into the archive (or every site, with --all)."""
     from crawler.registry import UnknownSite, load_site
     from crawler.run import crawl as run_crawl
 
+    if all_sites:
+        if site or base_url:
+            raise click.UsageError("--all crawls every registered site at its own address: "
+                                   "give neither SITE nor --base-url")
+        _crawl_all(redis_url, crawl_id, proxy, overrides, data_dir)
+        return
+    if not site:
+        raise click.UsageError("give a SITE (see `gongkai sites`) or --all")
     try:
         load_site(site)
     except UnknownSite as error:
@@ -180,6 +191,26 @@ def crawl(site, base_url, redis_url, crawl_id, proxy, overrides, data_dir):
                       crawl_id=crawl_id, proxy=proxy)
     _print_crawl_stats(stats)
     if stats.get("finish_reason") != "finished":
+        sys.exit(1)
+
+
+def _crawl_all(redis_url, crawl_id, proxy, overrides, data_dir) -> None:
+    """One `gongkai crawl SITE` process per site: Twisted's reactor runs once per process."""
+    from crawler.registry import site_names
+
+    shared = ["--data", data_dir, "--crawl-id", crawl_id]
+    shared += ["--redis", redis_url] if redis_url else []
+    shared += ["--proxy", proxy] if proxy else []
+    for override in overrides:
+        shared += ["-s", override]
+    failed = []
+    for name in site_names():
+        click.echo(f"crawling {name}…", err=True)
+        result = subprocess.run([sys.executable, "-m", "gongkai.cli", "crawl", name, *shared])
+        if result.returncode != 0:
+            failed.append(name)
+    if failed:
+        click.echo(f"crawl failed for: {', '.join(failed)}", err=True)
         sys.exit(1)
 
 

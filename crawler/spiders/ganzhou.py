@@ -2,8 +2,9 @@
 
 Walks the 政府信息公开 navigation to every annual-report column (column ids are
 discovered, never configured), pages through each `xxgk_list.shtml` and fetches
-every report page. The page bytes are archived by the WARC middleware; the
-spider hands over only what the list and breadcrumb say about each report.
+every report page and the files it links. The page bytes are archived by the
+WARC middleware; the spider hands over only what the list and breadcrumb say
+about each report.
 """
 
 from __future__ import annotations
@@ -14,23 +15,17 @@ from urllib.parse import urlsplit
 import scrapy
 
 from crawler.families import ganzhou
-from crawler.registry import load_site
+from crawler.families.attachments import find_attachments
+from crawler.spiders.base import RegistrySpider
 
 
-class GanzhouSpider(scrapy.Spider):
+class GanzhouSpider(RegistrySpider):
     name = "ganzhou"
-
-    def __init__(self, site: str = "huichang", base_url: str | None = None, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._site_name = site
-        self._base_url_arg = base_url
+    default_site = "huichang"
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        base_url = spider._base_url_arg or crawler.settings.get("GONGKAI_BASE_URL")
-        spider.site = load_site(spider._site_name, base_url)
-        spider.allowed_domains = [spider.site.host]
         discovery = spider.site.discovery
         spider.nav_page = re.compile(discovery["nav_page"])
         spider.list_page = re.compile(discovery["list_page"])
@@ -47,7 +42,7 @@ class GanzhouSpider(scrapy.Spider):
 
     def in_scope(self, url: str) -> bool:
         parts = urlsplit(url)
-        return parts.hostname == self.site.host and parts.path.startswith(self.site.scope_prefix)
+        return self.site.allows(url) and parts.path.startswith(self.site.scope_prefix)
 
     def parse_nav(self, response, depth: int):
         for link in ganzhou.links(response.text, response.url):
@@ -87,6 +82,8 @@ class GanzhouSpider(scrapy.Spider):
         trail = ganzhou.breadcrumb(response.text)
         section = trail[1] if len(trail) > 1 else None
         unit = trail[2] if len(trail) > 3 else None
+        attachments = [a for a in find_attachments(response.text, response.url)
+                       if self.in_scope(a.url)]
         yield {
             "kind": "report_page",
             "url": response.url,
@@ -101,4 +98,6 @@ class GanzhouSpider(scrapy.Spider):
             "unit": unit or self.site.title,
             "agency_kind": self.site.agency_kind(section),
             "capture": response.meta.get("gongkai_capture"),
+            "attachments": [{"url": a.url, "name": a.name} for a in attachments],
         }
+        yield from self.attachment_requests(response.url, attachments)

@@ -1,0 +1,192 @@
+"""Page readers every CMS family shares: dated list entries, meta tags, the
+metadata box (索引号/发布机构/发布日期 …) and the 当前位置 trail.
+
+Pure functions of a page's text, like the family parsers that use them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+BEIJING = timezone(timedelta(hours=8))
+
+_SPACE = re.compile(r"[\s\u3000\xa0]+")
+_DATE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
+# Breadcrumb separators as portals write them: >, >>, », ›, ＞, →, / (with or without spaces).
+_CRUMB_SPLIT = re.compile(r"\s*(?:>>?|»|›|＞+|→)\s*")
+_LABELS = ("索引号", "发布机构", "发布单位", "发文机关", "发布日期", "公开日期", "成文日期", "生成日期",
+           "名称", "标题", "文号", "发文字号", "分类", "主题分类", "公开目录", "公开方式", "来源")
+
+
+def clean(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def normalise_date(text: str | None) -> str | None:
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def beijing_date(timestamp: int | float | str | None) -> str | None:
+    """A Unix time as the calendar day it was in China (API create_time fields)."""
+    try:
+        return datetime.fromtimestamp(int(timestamp), BEIJING).date().isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    url: str
+    title: str
+    date: str | None
+
+
+def dated_entries(html: str, page_url: str) -> list[ListEntry]:
+    """`li` or `tr` items holding a link and a date: the entries of a column list.
+
+    Navigation items carry no date, which is how they are told apart. The title
+    is the anchor's @title when there is one, since anchor text is often cut off.
+    """
+    entries = []
+    for item in Selector(text=html).css("li, tr"):
+        if item.css("li, tr")[1:]:
+            continue  # a wrapper around other items, not an entry
+        anchors = item.css("a[href]")
+        if not anchors:
+            continue
+        anchor = anchors[0]
+        href = anchor.attrib["href"].strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        anchor_text = clean(" ".join(anchor.css("::text").getall()))
+        rest = clean(" ".join(item.css("::text").getall())).replace(anchor_text, " ", 1)
+        date = normalise_date(rest)
+        if date is None:
+            continue
+        title = clean(anchor.attrib.get("title")) or anchor_text
+        entries.append(ListEntry(urljoin(page_url, href), title, date))
+    return entries
+
+
+def meta_tags(html: str) -> dict[str, str]:
+    """<meta name=… content=…> pairs (ArticleTitle, PubDate, ContentSource …)."""
+    found = {}
+    for meta in Selector(text=html).css("meta[name]"):
+        name = meta.attrib.get("name", "").strip()
+        if name and name not in found:
+            found[name] = clean(meta.attrib.get("content"))
+    return found
+
+
+def _label(text: str) -> str:
+    return _SPACE.sub("", text).rstrip(":：")
+
+
+def metadata_box(html: str) -> dict[str, str]:
+    """The 索引号/发布机构/发布日期 box: label → value.
+
+    Portals write it as label and value in neighbouring cells (`<td>发布机构</td>
+    <td>…</td>`, `<th>发布机构：</th><td>…</td>`) or in one cell
+    (`<td>发布单位：…</td>`); labels may be spaced out (`索 引 号`).
+    """
+    box: dict[str, str] = {}
+    for row in Selector(text=html).css("tr"):
+        cells = [clean(" ".join(cell.css("::text").getall())) for cell in row.css("td, th")]
+        index = 0
+        while index < len(cells):
+            text = cells[index]
+            label = _label(text)
+            value_next = index + 1 < len(cells) and _label(cells[index + 1]) not in _LABELS
+            if label in _LABELS and value_next:
+                box.setdefault(label, cells[index + 1])
+                index += 2
+                continue
+            match = re.match(r"^([^:：]{2,8})[:：]\s*(.*)$", text)
+            if match and _label(match.group(1)) in _LABELS:
+                box.setdefault(_label(match.group(1)), match.group(2).strip())
+            index += 1
+    return box
+
+
+def breadcrumb(html: str) -> list[str]:
+    """The 当前位置 trail as text, e.g. ['首页', '政务公开', '双钟镇', '政府信息公开年报']."""
+    selector = Selector(text=html)
+    holders = selector.xpath(
+        "//*[not(self::script) and not(self::html) and not(self::body)]"
+        "[contains(text(), '当前位置') or contains(text(), '所在位置')]")
+    if not holders:
+        return []
+    node = holders[-1]
+    for _ in range(3):
+        # The label may sit in an element of its own (<span>当前位置：</span>): go up to the trail.
+        text = re.sub(r"^.*?位置\s*[:：]?\s*", "", clean(" ".join(node.css("::text").getall())))
+        parent = node.xpath("..")
+        if text or not parent:
+            break
+        node = parent[0]
+    return [crumb for crumb in (clean(c) for c in _CRUMB_SPLIT.split(text)) if crumb]
+
+
+def page_title(html: str) -> str | None:
+    """The report's own title: ArticleTitle meta, else the heading, else <title>."""
+    selector = Selector(text=html)
+    title = clean(selector.css("meta[name=ArticleTitle]::attr(content)").get())
+    if title:
+        return title
+    for query in ("h1", ".title", "title"):
+        text = clean(" ".join(selector.css(f"{query} ::text").getall()))
+        if text:
+            return text
+    return None
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    section: str | None = None  # the heading the link sits under on a navigation page
+
+
+def links(html: str, page_url: str) -> list[Link]:
+    """Every link of a navigation page, with its text and the heading above it."""
+    found = []
+    for anchor in Selector(text=html).css("a[href]"):
+        href = anchor.attrib.get("href", "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        text = clean(" ".join(anchor.css("::text").getall())) or clean(anchor.attrib.get("title"))
+        heading = anchor.xpath("preceding::*[self::h2 or self::h3 or self::h4][1]")
+        section = clean(" ".join(heading[0].css("::text").getall())) if heading else None
+        found.append(Link(urljoin(page_url, href), text, section or None))
+    return found
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    title: str | None
+    date: str | None  # from the page: metadata box, else the PubDate meta tag
+    unit: str | None  # the publishing body as the page names it
+    breadcrumb: list[str]
+
+
+def report_facts(html: str) -> ReportFacts:
+    """What a report page says about itself, on any family's page."""
+    box = metadata_box(html)
+    metas = meta_tags(html)
+    date = next((normalise_date(box[k]) for k in ("发布日期", "公开日期") if box.get(k)), None)
+    unit = next((box[k] for k in ("发布机构", "发布单位", "发文机关") if box.get(k)), None)
+    return ReportFacts(
+        title=page_title(html),
+        date=date or normalise_date(metas.get("PubDate")),
+        unit=unit or metas.get("ContentSource") or None,
+        breadcrumb=breadcrumb(html),
+    )
