@@ -135,8 +135,9 @@ def _table_name(key: str) -> str:
 
 
 def _agency_key(report: ArchivedReport) -> tuple:
+    # By unit: on Hanweb and gkmlpt portals one column holds every body's reports.
     meta = report.metadata
-    return (meta.get("site"), meta.get("column") or meta.get("unit"))
+    return (meta.get("site"), meta.get("unit") or meta.get("column"))
 
 
 def build(data_dir: str | os.PathLike,

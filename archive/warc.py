@@ -186,19 +186,22 @@ class WarcStore:
         """Record what the crawler learnt about a URL (list title, date, column)."""
         fetched_at = fetched_at or utc_now()
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        # The kind in the index's content type lets queries tell report pages from
+        # attachments without reading the record.
+        content_type = f"application/json; kind={payload.get('kind', 'unknown')}"
         with self._lock:
             if self._file is None:
                 self._open_next()
             record = self._writer.create_warc_record(
                 ABOUT + url, "metadata", payload=io.BytesIO(body),
-                warc_content_type="application/json",
+                warc_content_type=content_type,
                 warc_headers_dict={"WARC-Date": fetched_at})
             if refers_to:
                 record.rec_headers.add_header("WARC-Refers-To", refers_to)
             name, offset, length = self._write(record)
             capture_id = db.insert_capture(self.index, {
                 "url": url, "fetched_at": fetched_at, "record_type": "metadata",
-                "status": None, "content_type": "application/json",
+                "status": None, "content_type": content_type,
                 "payload_sha256": hashlib.sha256(body).hexdigest(),
                 "payload_length": len(body),
                 "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),

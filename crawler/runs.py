@@ -76,7 +76,12 @@ class CrawlRunRecorder:
         by_status = {key.rsplit("/", 1)[1]: value for key, value in stats.items()
                      if key.startswith("gongkai/response_status/")}
         responses = sum(by_status.values())
-        errors = stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
+        # Requests we chose not to make (robots.txt, a host's challenge wall) are not errors.
+        ignored = sum(value for key, value in stats.items()
+                      if key.startswith("downloader/exception_type_count/")
+                      and key.rsplit(".", 1)[-1] in ("IgnoreRequest", "ChallengeBlocked"))
+        errors = (stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
+                  - ignored)
         requests = stats.get("downloader/request_count", 0)
         error_rate = round(errors / requests, 4) if requests else 0.0
         row = {
@@ -103,12 +108,13 @@ class CrawlRunRecorder:
             return {row["url"] for row in database.query(sql, params)}
 
         listed_now = urls("select distinct url from captures where record_type = 'metadata' "
-                          "and crawl_run = ?", run)
+                          "and content_type like '%kind=report_page' and crawl_run = ?", run)
         previous = next(database.query(
             "select max(id) as id from crawl_runs where site = ? and id < ? and finished_at "
             "is not null", [site, run]))["id"]
         listed_before = urls("select distinct url from captures where record_type = 'metadata' "
-                             "and crawl_run = ?", previous) if previous else set()
+                             "and content_type like '%kind=report_page' and crawl_run = ?",
+                             previous) if previous else set()
         fetched_now = urls("select distinct url from captures where record_type = 'response' "
                            "and status = 200 and crawl_run = ?", run)
         held_before = urls("select distinct url from captures where record_type in "

@@ -4,8 +4,9 @@ BOT_NAME = "gongkai"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = ("gongkai/0.1 (+https://github.com/gongkai-archive/gongkai; "
-              "archive of 政府信息公开工作年度报告)")
+# ASCII only: header values travel as Latin-1, and a Chinese name arrives mangled.
+USER_AGENT = ("gongkai/0.1 (+https://github.com/gongkai-archive/gongkai; archive of "
+              "government information-disclosure annual reports)")
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 AUTOTHROTTLE_ENABLED = True

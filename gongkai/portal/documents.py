@@ -9,6 +9,7 @@ members, reportlab's invariant mode, so the same seed gives the same bytes.
 from __future__ import annotations
 
 import io
+import re
 import threading
 import zipfile
 from collections import OrderedDict
@@ -72,8 +73,16 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, when.hour, when.minute, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the time of saving here, whatever the workbook says
+                content = _MODIFIED.sub(rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                                        + rb"\g<2>", content)
+            dst.writestr(fixed, content)
     return out.getvalue()
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 # --- PDF --------------------------------------------------------------------------------------
