@@ -62,7 +62,10 @@ class GanzhouSpider(RegistrySpider):
 
     def parse_list(self, response, column: str, column_title: str):
         page = ganzhou.parse_list(response.text, response.url)
-        for entry in page.entries:
+        seen = self.__dict__.setdefault("_listed", {}).setdefault(column, set())
+        new = [entry for entry in page.entries if entry.url not in seen]
+        seen.update(entry.url for entry in page.entries)
+        for entry in new:
             # Lists on this CMS can bleed into other columns; keep our own only.
             if not self.in_scope(entry.url) or not urlsplit(entry.url).path.startswith(column):
                 continue
@@ -70,8 +73,8 @@ class GanzhouSpider(RegistrySpider):
                 "column": column, "column_title": column_title,
                 "list_title": entry.title, "list_date": entry.date, "list_url": response.url})
         # Turn pages one at a time: a declared page count can exceed the real one,
-        # so stop at the first empty (or missing) page.
-        if page.entries and page.current < page.page_count:
+        # so stop at the first empty (or missing) page, or one that repeats the last.
+        if new and page.current < page.page_count:
             yield scrapy.Request(page.page_url(response.url, page.current + 1),
                                  callback=self.parse_list,
                                  cb_kwargs={"column": column, "column_title": column_title})
