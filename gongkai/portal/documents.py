@@ -16,7 +16,7 @@ from collections import OrderedDict
 from datetime import datetime
 
 from .forms import report_blocks
-from .render import Cell, fmt_value
+from .render import Cell
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
