@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 
-import jieba
+with warnings.catch_warnings():
+    # jieba 0.42 still imports pkg_resources, which setuptools now warns about.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import jieba
 
 jieba.setLogLevel(logging.WARNING)
 
