@@ -36,8 +36,8 @@ def spider():
 def test_list_page_entries_and_paging(portal):
     column = "/hcxxxgk/hc1590/"
     first = ganzhou.parse_list(saved(portal, column + "xxgk_list.shtml").text, BASE)
-    assert (first.page_count, first.current) == (2, 1)
-    assert first.page_url(BASE + "hcxxxgk/hc1590/xxgk_list.shtml", 2).endswith(
+    assert (first.paging.pages, first.paging.index) == (2, 0)
+    assert first.paging.next_url(BASE + "hcxxxgk/hc1590/xxgk_list.shtml").endswith(
         "/hcxxxgk/hc1590/xxgk_list_2.shtml")
     second = ganzhou.parse_list(saved(portal, column + "xxgk_list_2.shtml").text, BASE)
     entries = first.entries + second.entries

@@ -6,29 +6,13 @@ the page alone; the spider only fetches and hands over.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from parsel import Selector
 
-_SPACE = re.compile(r"[\s\u3000\xa0]+")
-# createPageHTML('page_div', pages, current, 'xxgk_list', 'shtml', total): 1-based.
-_CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*['\"](?P<div>[^'\"]*)['\"]\s*,\s*(?P<pages>\d+)\s*,\s*(?P<cur>\d+)\s*,"
-    r"\s*['\"](?P<prefix>[^'\"]+)['\"]\s*,\s*['\"](?P<ext>[^'\"]+)['\"]\s*(?:,\s*(?P<total>\d+))?")
-_DATE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
-
-
-def clean(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
-
-
-@dataclass(frozen=True)
-class Link:
-    url: str
-    text: str
-
+from crawler.families.common import clean, normalise_date
+from crawler.families.paging import Paging, create_page_html
 
 @dataclass(frozen=True)
 class ListEntry:
@@ -40,27 +24,9 @@ class ListEntry:
 @dataclass(frozen=True)
 class ListPage:
     entries: list[ListEntry]
-    page_count: int
-    current: int
-    prefix: str
-    extension: str
-
-    def page_url(self, base_url: str, number: int) -> str:
-        name = f"{self.prefix}.{self.extension}" if number == 1 else \
-            f"{self.prefix}_{number}.{self.extension}"
-        return urljoin(base_url, name)
-
-
-def links(html: str, page_url: str) -> list[Link]:
-    """Every link of a navigation page, with its visible text (or title)."""
-    found = []
-    for anchor in Selector(text=html).css("a[href]"):
-        href = anchor.attrib.get("href", "").strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
-            continue
-        text = clean(" ".join(anchor.css("::text").getall())) or clean(anchor.attrib.get("title"))
-        found.append(Link(urljoin(page_url, href), text))
-    return found
+    # createPageHTML('page_div', pages, current, 'xxgk_list', 'shtml', total): 1-based;
+    # a list without the call is a single page.
+    paging: Paging = Paging(1, 0, "xxgk_list", "shtml", one_based=True)
 
 
 def parse_list(html: str, page_url: str) -> ListPage:
@@ -78,10 +44,8 @@ def parse_list(html: str, page_url: str) -> ListPage:
         title = clean(anchor.attrib.get("title")) or clean(" ".join(anchor.css("::text").getall()))
         entries.append(ListEntry(urljoin(page_url, anchor.attrib["href"].strip()), title,
                                  normalise_date(date_text)))
-    match = _CREATE_PAGE.search(html)
-    if match:
-        return ListPage(entries, int(match["pages"]), int(match["cur"]), match["prefix"], match["ext"])
-    return ListPage(entries, 1, 1, "xxgk_list", "shtml")
+    paging = create_page_html(html)
+    return ListPage(entries, paging) if paging else ListPage(entries)
 
 
 def breadcrumb(html: str) -> list[str]:
@@ -96,11 +60,3 @@ def breadcrumb(html: str) -> list[str]:
         return []
     crumbs = [clean(" ".join(a.css("::text").getall())) for a in holders[-1].css("a")]
     return [c for c in crumbs if c]
-
-
-def normalise_date(text: str) -> str | None:
-    match = _DATE.search(text or "")
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"

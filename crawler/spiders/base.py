@@ -51,6 +51,26 @@ class RegistrySpider(scrapy.Spider):
 
     # -- report pages ------------------------------------------------------------
 
+    def report_item(self, response, *, column, column_title, list_url, list_title, list_date,
+                    breadcrumb, unit, agency_kind, attachments) -> dict:
+        """The item every family hands over for a report page (crawler/pipelines.py)."""
+        return {
+            "kind": "report_page",
+            "url": response.url,
+            "site": self.site.name,
+            "family": self.site.family,
+            "column": column,
+            "column_title": column_title,
+            "list_url": list_url,
+            "list_title": list_title,
+            "list_date": list_date,
+            "breadcrumb": breadcrumb,
+            "unit": unit,
+            "agency_kind": agency_kind,
+            "capture": response.meta.get("gongkai_capture"),
+            "attachments": [{"url": a.url, "name": a.name} for a in attachments],
+        }
+
     def report_request(self, url: str, **listed) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_report, cb_kwargs=listed)
 
@@ -62,22 +82,11 @@ class RegistrySpider(scrapy.Spider):
         unit = unit or facts.unit or self.unit_from_trail(facts.breadcrumb) or self.site.title
         attachments = [a for a in find_attachments(response.text, response.url)
                        if self.on_site(a.url)]
-        yield {
-            "kind": "report_page",
-            "url": response.url,
-            "site": self.site.name,
-            "family": self.site.family,
-            "column": column,
-            "column_title": column_title,
-            "list_url": list_url,
-            "list_title": list_title or facts.title,
-            "list_date": list_date or facts.date,
-            "breadcrumb": facts.breadcrumb,
-            "unit": unit,
-            "agency_kind": self.site.kind_of(section, unit),
-            "capture": response.meta.get("gongkai_capture"),
-            "attachments": [{"url": a.url, "name": a.name} for a in attachments],
-        }
+        yield self.report_item(response, column=column, column_title=column_title,
+                               list_url=list_url, list_title=list_title or facts.title,
+                               list_date=list_date or facts.date, breadcrumb=facts.breadcrumb,
+                               unit=unit, agency_kind=self.site.kind_of(section, unit),
+                               attachments=attachments)
         yield from self.attachment_requests(response.url, attachments)
 
     def unit_from_trail(self, trail: list[str]) -> str | None:

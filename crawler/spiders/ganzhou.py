@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import scrapy
 
 from crawler.families import ganzhou
+from crawler.families.common import links
 from crawler.families.attachments import find_attachments
 from crawler.spiders.base import RegistrySpider
 
@@ -45,7 +46,7 @@ class GanzhouSpider(RegistrySpider):
         return self.site.allows(url) and parts.path.startswith(self.site.scope_prefix)
 
     def parse_nav(self, response, depth: int):
-        for link in ganzhou.links(response.text, response.url):
+        for link in links(response.text, response.url):
             if not self.in_scope(link.url):
                 continue
             path = urlsplit(link.url).path
@@ -62,20 +63,18 @@ class GanzhouSpider(RegistrySpider):
 
     def parse_list(self, response, column: str, column_title: str):
         page = ganzhou.parse_list(response.text, response.url)
-        seen = self.__dict__.setdefault("_listed", {}).setdefault(column, set())
-        new = [entry for entry in page.entries if entry.url not in seen]
-        seen.update(entry.url for entry in page.entries)
-        for entry in new:
-            # Lists on this CMS can bleed into other columns; keep our own only.
-            if not self.in_scope(entry.url) or not urlsplit(entry.url).path.startswith(column):
-                continue
+        # Lists on this CMS can bleed into other columns; keep our own only.
+        own = [entry for entry in page.entries
+               if self.in_scope(entry.url) and urlsplit(entry.url).path.startswith(column)]
+        new = set(self.fresh(entry.url for entry in own))
+        for entry in (e for e in own if e.url in new):
             yield scrapy.Request(entry.url, callback=self.parse_report, cb_kwargs={
                 "column": column, "column_title": column_title,
                 "list_title": entry.title, "list_date": entry.date, "list_url": response.url})
         # Turn pages one at a time: a declared page count can exceed the real one,
         # so stop at the first empty (or missing) page, or one that repeats the last.
-        if new and page.current < page.page_count:
-            yield scrapy.Request(page.page_url(response.url, page.current + 1),
+        if new and page.paging.has_next:
+            yield scrapy.Request(page.paging.next_url(response.url),
                                  callback=self.parse_list,
                                  cb_kwargs={"column": column, "column_title": column_title})
 
@@ -87,20 +86,9 @@ class GanzhouSpider(RegistrySpider):
         unit = trail[2] if len(trail) > 3 else None
         attachments = [a for a in find_attachments(response.text, response.url)
                        if self.in_scope(a.url)]
-        yield {
-            "kind": "report_page",
-            "url": response.url,
-            "site": self.site.name,
-            "family": self.site.family,
-            "column": column,
-            "column_title": column_title,
-            "list_url": list_url,
-            "list_title": list_title,
-            "list_date": list_date,
-            "breadcrumb": trail,
-            "unit": unit or self.site.title,
-            "agency_kind": self.site.agency_kind(section),
-            "capture": response.meta.get("gongkai_capture"),
-            "attachments": [{"url": a.url, "name": a.name} for a in attachments],
-        }
+        yield self.report_item(response, column=column, column_title=column_title,
+                               list_url=list_url, list_title=list_title, list_date=list_date,
+                               breadcrumb=trail, unit=unit or self.site.title,
+                               agency_kind=self.site.agency_kind(section),
+                               attachments=attachments)
         yield from self.attachment_requests(response.url, attachments)
