@@ -58,6 +58,9 @@ class Table:
     grid: list[list[Cell | None]]
     spans_known: bool
     element: object = None
+    # text() is asked for by identify() and twice more for the page text; the cells
+    # do not change once the table is built, so it is joined once
+    _text: str | None = field(default=None, repr=False)
 
     @property
     def width(self) -> int:
@@ -74,8 +77,19 @@ class Table:
                 out.append(cell)
         return out
 
+    def from_above(self, r: int) -> list[Cell]:
+        """`covering(r)` less the cells that start in row r: the rowspans from above."""
+        seen, out = set(), []
+        for cell in self.grid[r]:
+            if cell is not None and cell.row < r and id(cell) not in seen:
+                seen.add(id(cell))
+                out.append(cell)
+        return out
+
     def text(self) -> str:
-        return "\n".join("\t".join(c.text for c in row) for row in self.rows)
+        if self._text is None:
+            self._text = "\n".join("\t".join([c.text for c in row]) for row in self.rows)
+        return self._text
 
 
 @dataclass(eq=False)
@@ -248,8 +262,16 @@ def _span(value, limit: int) -> int:
 
 
 def cell_text(el) -> str:
-    if not len(el):
-        return clean(el.text)
+    children = len(el)
+    if not children:
+        text = el.text
+        return _clean(text) if text else ""     # clean() inlined: most cells end here
+    if children == 1:
+        # One leaf inside (<p>, <span>, <br>): its text, as libxml2's join below would give.
+        child = el[0]
+        tag = child.tag
+        if not len(child) and isinstance(tag, str) and tag not in _SKIP:
+            return clean((el.text or "") + (child.text or "") + (child.tail or ""))
     # With at most one block inside, block boundaries add nothing: let libxml2 join the text.
     blocks = 0
     for inner in el.iterdescendants():
@@ -282,6 +304,18 @@ def cell_text(el) -> str:
     return clean("".join(parts))
 
 
+def _cover(grid: list[list[Cell | None]], cell: Cell) -> None:
+    """Put a spanning cell in every free slot it covers, growing the rows as needed."""
+    c, end = cell.col, cell.col + cell.colspan
+    for i in range(cell.row, cell.row + cell.rowspan):
+        below = grid[i]
+        if len(below) < end:
+            below.extend([None] * (end - len(below)))
+        for j in range(c, end):
+            if below[j] is None:
+                below[j] = cell
+
+
 def parse_table(el) -> Table:
     trs = list(el.iter("tr"))
     n = len(trs)
@@ -296,17 +330,22 @@ def parse_table(el) -> Table:
                 continue
             while c < len(line) and line[c] is not None:
                 c += 1
-            rowspan, colspan = _span(td.get("rowspan"), n - r), _span(td.get("colspan"), 100)
-            cell = Cell(cell_text(td), r, c, rowspan, colspan)
-            for i in range(r, r + rowspan):
-                below = grid[i]
-                if len(below) < c + colspan:
-                    below.extend([None] * (c + colspan - len(below)))
-                for j in range(c, c + colspan):
-                    if below[j] is None:
-                        below[j] = cell
+            attrib = td.attrib
+            if attrib and ("rowspan" in attrib or "colspan" in attrib):    # most have none
+                rowspan = _span(attrib.get("rowspan"), n - r)
+                colspan = _span(attrib.get("colspan"), 100)
+                cell = Cell(cell_text(td), r, c, rowspan, colspan)
+                _cover(grid, cell)
+                c += colspan
+            else:
+                # most cells span nothing: the while loop above left (r, c) free
+                cell = Cell(cell_text(td), r, c)
+                if c == len(line):
+                    line.append(cell)
+                else:
+                    line[c] = cell
+                c += 1
             own.append(cell)
-            c += colspan
         rows.append(own)
     width = max((len(line) for line in grid), default=0)
     for line in grid:
@@ -331,6 +370,8 @@ class _Blocks:
             self.buf.append(s)
 
     def newline(self):
+        if not self.buf:        # most block boundaries follow another: nothing to flush
+            return
         line = clean("".join(self.buf))
         if line:
             self.prose.lines.append(line)
@@ -356,8 +397,8 @@ def linearize(root) -> list:
     out = _Blocks()
 
     def walk(e, parent):
-        tag = _tag(e)
-        if tag is None or tag in _SKIP:
+        tag = e.tag         # _tag() inlined: this runs for every element of the page
+        if not isinstance(tag, str) or tag in _SKIP:
             out.text(e.tail, parent)
             return
         if tag == "table" and not _has_inner_table(e):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from . import labels as L
 from .document import Document, clean
@@ -137,6 +138,7 @@ _HAN_HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]\s*(.+
 _ARABIC_HEADING = re.compile(r"^\d+\s*、\s*(.+)$")
 
 
+@lru_cache(maxsize=1 << 14)     # the article finder and find_sections ask about the same lines
 def _section_key(line: str, pattern) -> str | None:
     m = pattern.match(line)
     if m and len(m.group(1)) <= 40:

@@ -116,19 +116,30 @@ def report_tables(blocks: list) -> dict[str, list[Table]]:
 def _place_by_grid(table: Table, r: int, values: list[Cell],
                    colmap: dict[int, str]) -> dict[str, Cell] | None:
     """Values placed by the header column they sit under, or None if any is unsure."""
-    if not table.spans_known or not colmap or any(c is None for c in table.grid[r]):
+    if not table.spans_known or not colmap or None in table.grid[r]:    # Cell compares by identity
         return None
     placed: dict[str, Cell] = {}
     for cell in values:
-        keys = {colmap[c] for c in range(cell.col, cell.col + cell.colspan) if c in colmap}
-        if len(keys) > 1 or (not keys and not _BLANK.match(L.squash(cell.text))):
+        # most cells span one column: a dict lookup, no set of keys
+        key = colmap.get(cell.col) if cell.colspan == 1 else _spanned_key(cell, colmap)
+        if key is _UNSURE or (key is None and not _BLANK.match(L.squash(cell.text))):
             return None
-        if keys:
-            key = keys.pop()
+        if key is not None:
             if key in placed:
                 return None
             placed[key] = cell
     return placed
+
+
+_UNSURE = object()      # a cell under two header columns
+
+
+def _spanned_key(cell: Cell, colmap: dict[int, str]):
+    """The one header key over a wide cell's columns, None if none, _UNSURE if several."""
+    keys = {colmap[c] for c in range(cell.col, cell.col + cell.colspan) if c in colmap}
+    if len(keys) > 1:
+        return _UNSURE
+    return keys.pop() if keys else None
 
 
 # ---------------------------------------------------------------- table 二
@@ -186,7 +197,7 @@ def _header_label(text: str) -> bool:
 
 
 def _is_applicant_header(cells: list[Cell]) -> bool:
-    return any(_header_label(cell.text) for cell in cells)
+    return any(map(_header_label, [cell.text for cell in cells]))   # asked of every row
 
 
 @lru_cache(maxsize=1 << 14)
@@ -231,7 +242,7 @@ def _current_group(table: Table, r: int, before_label: list[Cell], group: str | 
     rowspan cell from above (HTML), or else the group of the rows before (text)."""
     context = list(before_label)
     if table.spans_known:
-        context = [c for c in table.covering(r) if c.row < r] + context
+        context = table.from_above(r) + context
     for cell in context:
         label = _application_label(cell.text)
         if label and label[0] == "group":
