@@ -1,3 +1,4 @@
+import http.client
 import socket
 import subprocess
 import sys
@@ -45,3 +46,32 @@ def shared_corpus() -> Path:
     if not (corpus / "manifest.json").exists():
         pytest.skip("../shared/corpus is not present (it is not part of a user's clone)")
     return corpus
+
+
+def through_proxy(server, url: str, method: str = "GET", body: bytes | None = None,
+                  headers=None) -> tuple[int, dict, bytes]:
+    """One request to the simulated web, used as the HTTP proxy it also is:
+    (status, headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.request(method, url, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def server(web):
+    """The module's `web` served on a free localhost port."""
+    from gongkai.portal.server import PortalServer
+
+    with PortalServer(web) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def truth(web):
+    from gongkai.portal.truth import ground_truth
+
+    return ground_truth(web)

@@ -3,7 +3,6 @@ attachments, read over real HTTP through the server used as a proxy, checked aga
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 from collections import Counter
@@ -14,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
-from gongkai.portal.truth import ground_truth
+
+from conftest import through_proxy as get
 
 
 @pytest.fixture(scope="module")
@@ -24,25 +23,7 @@ def web():
     return build_portal(seed=2, families="all", agencies=80)
 
 
-@pytest.fixture(scope="module")
-def server(web):
-    with PortalServer(web) as srv:
-        yield srv
 
-
-@pytest.fixture(scope="module")
-def truth(web):
-    return ground_truth(web)
-
-
-def get(server, url: str, method: str = "GET", body: bytes | None = None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
-    try:
-        conn.request(method, url, body=body, headers=headers or {})
-        resp = conn.getresponse()
-        return resp.status, dict(resp.getheaders()), resp.read()
-    finally:
-        conn.close()
 
 
 def soup(body: bytes) -> BeautifulSoup:

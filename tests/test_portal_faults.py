@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import re
 import time
@@ -15,8 +14,9 @@ from bs4 import BeautifulSoup
 
 from gongkai.portal.faults import FAULTS
 from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
 from gongkai.portal.truth import ground_truth
+
+from conftest import through_proxy as get
 from test_portal_forms import page_grids, printed, read_figures
 
 
@@ -25,25 +25,7 @@ def web():
     return build_portal(seed=4, families="all", faults="all")
 
 
-@pytest.fixture(scope="module")
-def server(web):
-    with PortalServer(web) as srv:
-        yield srv
 
-
-@pytest.fixture(scope="module")
-def truth(web):
-    return ground_truth(web)
-
-
-def get(server, url: str, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
-    try:
-        conn.request("GET", url, headers=headers or {})
-        resp = conn.getresponse()
-        return resp.status, dict(resp.getheaders()), resp.read()
-    finally:
-        conn.close()
 
 
 @contextlib.contextmanager
@@ -166,7 +148,7 @@ def test_challenge_hosts(server, truth, name):
         assert "".join(p[::-1] for p in pieces) == f["value"]  # what the script computes
     else:
         assert f"__jsl_clearance={f['value']}".encode() in body
-    status, _, body = get(server, f"http://{f['host']}/zwgk/", {"Cookie": f"{f['cookie']}={f['value']}"})
+    status, _, body = get(server, f"http://{f['host']}/zwgk/", headers={"Cookie": f"{f['cookie']}={f['value']}"})
     assert status == 200 and "政府信息公开年报" in body.decode()
     reports = [r for r in truth["reports"] if r["host"] == f["host"]]
     assert len(reports) == f["reports"] and all(any(d["kind"] == "challenge" for d in r["defects"]) for r in reports)

@@ -7,7 +7,6 @@ labels with the spec's label lists in ``test_portal``.
 
 from __future__ import annotations
 
-import http.client
 import io
 import re
 
@@ -16,8 +15,8 @@ from bs4 import BeautifulSoup
 
 from gongkai.portal import figures as F
 from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
-from gongkai.portal.truth import ground_truth
+
+from conftest import through_proxy as get
 from test_portal import PROACTIVE_COLS, PROACTIVE_ROWS, REVIEW_COLS, ROW_BY_NORM, derived_keys, is_value, norm, parse_value
 
 TABLES = ("proactive", "applications", "review")
@@ -28,25 +27,7 @@ def web():
     return build_portal(seed=3, families="all", years=range(2017, 2025))
 
 
-@pytest.fixture(scope="module")
-def server(web):
-    with PortalServer(web) as srv:
-        yield srv
 
-
-@pytest.fixture(scope="module")
-def truth(web):
-    return ground_truth(web)
-
-
-def get(server, url: str):
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
-    try:
-        conn.request("GET", url)
-        resp = conn.getresponse()
-        return resp.status, dict(resp.getheaders()), resp.read()
-    finally:
-        conn.close()
 
 
 def printed(r: dict, figures: dict | None = None) -> dict:
