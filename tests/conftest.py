@@ -1,3 +1,4 @@
+import contextlib
 import http.client
 import socket
 import subprocess
@@ -75,3 +76,21 @@ def truth(web):
     from gongkai.portal.truth import ground_truth
 
     return ground_truth(web)
+
+
+@contextlib.contextmanager
+def datasette(data_dir):
+    """A real Datasette process serving DATA_DIR/gongkai.db as `gongkai serve` does;
+    yields its base URL."""
+    from gongkai.cli import datasette_command
+
+    port = free_port()
+    process = subprocess.Popen(datasette_command(str(data_dir), "127.0.0.1", port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/-/versions.json")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -11,42 +11,12 @@ from __future__ import annotations
 import itertools
 
 from archive.extract import labels as L
+# Table 三 labels as printed: one spelling, shared with the simulated portal.
+from gongkai.portal.render import GROUP_LABELS, ROW_LABELS
 
 COLUMNS = L.APPLICANT_COLUMNS
 PARTS = COLUMNS[:-1]
 
-ROW_LABELS = {
-    "new_received": "一、本年新收政府信息公开申请数量",
-    "carried_over": "二、上年结转政府信息公开申请数量",
-    "disclosed": "（一）予以公开",
-    "partly_disclosed": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "withheld.state_secret": "1.属于国家秘密",
-    "withheld.prohibited_by_law": "2.其他法律行政法规禁止公开",
-    "withheld.security_stability": "3.危及“三安全一稳定”",
-    "withheld.third_party_rights": "4.保护第三方合法权益",
-    "withheld.internal_affairs": "5.属于三类内部事务信息",
-    "withheld.process_info": "6.属于四类过程性信息",
-    "withheld.enforcement_files": "7.属于行政执法案卷",
-    "withheld.inquiry_matters": "8.属于行政查询事项",
-    "unavailable.not_held": "1.本机关不掌握相关政府信息",
-    "unavailable.needs_creation": "2.没有现成信息需要另行制作",
-    "unavailable.still_unclear": "3.补正后申请内容仍不明确",
-    "not_processed.petition": "1.信访举报投诉类申请",
-    "not_processed.duplicate": "2.重复申请",
-    "not_processed.publication": "3.要求提供公开出版物",
-    "not_processed.excessive": "4.无正当理由大量反复申请",
-    "not_processed.confirmation": "5.要求行政机关确认或重新出具已获取信息",
-    "other_handling": "（六）其他处理",
-    "other_handling.no_correction":
-        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "other_handling.unpaid_fee":
-        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "other_handling.other": "3.其他",
-    "handled_total": "（七）总计",
-    "carried_forward": "四、结转下年度继续办理",
-}
-GROUP_LABELS = {"withheld": "（三）不予公开", "unavailable": "（四）无法提供",
-                "not_processed": "（五）不予处理", "other_handling": "（六）其他处理"}
 RESULTS_LABEL = "三、本年度办理结果"
 
 

@@ -3,7 +3,6 @@ in its own process, WARC files, the SQLite build and a Datasette process."""
 
 import hashlib
 import json
-import subprocess
 import urllib.parse
 import urllib.request
 from urllib.parse import urlsplit
@@ -12,12 +11,11 @@ import pytest
 
 from archive import db
 from archive.warc import read_record
-from gongkai.cli import datasette_command
 from gongkai.portal.model import build_portal
 from gongkai.portal.server import PortalServer
 from gongkai.portal.truth import ground_truth
 
-from conftest import free_port, gongkai, wait_for_http
+from conftest import datasette, gongkai
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +27,9 @@ def pipeline(tmp_path_factory):
         truth = ground_truth(portal, server.url)
         base_url = server.url
     extract = gongkai("extract", "--data", data)
-    port = free_port()
-    process = subprocess.Popen(datasette_command(str(data), "127.0.0.1", port),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/-/versions.json")
-        yield {"data": data, "truth": truth, "base_url": base_url, "port": port,
-               "crawl": crawl, "extract": extract}
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with datasette(data) as served:
+        yield {"data": data, "truth": truth, "base_url": base_url,
+               "port": int(served.rsplit(":", 1)[1]), "crawl": crawl, "extract": extract}
 
 
 def get_json(pipeline, path, **params):

@@ -22,6 +22,8 @@ from gongkai.portal.server import PortalServer
 from gongkai.portal.truth import ground_truth
 from gongkai.portal.web import Web
 
+from conftest import through_proxy
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -34,17 +36,6 @@ def web():
 def server(web):
     with PortalServer(web) as srv:
         yield srv
-
-
-def via_proxy(server, url: str, method: str = "GET", headers=None, body=None):
-    """Send ``url`` in absolute form, as a crawler using the server as its HTTP proxy does."""
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.request(method, url, body=body, headers=headers or {})
-        resp = conn.getresponse()
-        return resp.status, dict(resp.getheaders()), resp.read()
-    finally:
-        conn.close()
 
 
 def with_host(server, host: str, path: str):
@@ -78,14 +69,14 @@ def test_each_family_answers_on_its_own_host_by_host_header_and_as_proxy(server)
         "www.sgwjq.gov.cn": ("/gkmlpt/index", "window._CONFIG"),
     }
     for host, (path, marker) in pages.items():
-        status, _, body = via_proxy(server, f"http://{host}{path}")
+        status, _, body = through_proxy(server, f"http://{host}{path}")
         assert status == 200 and marker in body.decode("utf-8"), host
         status, _, body2 = with_host(server, host, path)
         assert status == 200 and body2 == body, host
     # an unknown host is the default site, 会昌县
     status, _, body = with_host(server, "127.0.0.1", "/hcxxxgk/")
     assert status == 200 and "乡镇信息公开" in body.decode()
-    assert via_proxy(server, "http://www.hukou.gov.cn/hcxxxgk/")[0] == 404
+    assert through_proxy(server, "http://www.hukou.gov.cn/hcxxxgk/")[0] == 404
 
 
 def test_urllib_proxy_handler_reaches_the_real_urls(server):
@@ -97,9 +88,9 @@ def test_urllib_proxy_handler_reaches_the_real_urls(server):
 
 def test_request_log_records_host_path_status(web):
     with PortalServer(web, log_size=5) as srv:
-        via_proxy(srv, "http://www.hukou.gov.cn/zwgk/")
-        via_proxy(srv, "http://www.hukou.gov.cn/zwgk/")
-        via_proxy(srv, "http://www.bgl66.com/anything")
+        through_proxy(srv, "http://www.hukou.gov.cn/zwgk/")
+        through_proxy(srv, "http://www.hukou.gov.cn/zwgk/")
+        through_proxy(srv, "http://www.bgl66.com/anything")
         with_host(srv, "127.0.0.1:1", "/no/such.shtml")
         records = srv.requests
         assert [(r.method, r.host, r.path, r.status) for r in records] == [

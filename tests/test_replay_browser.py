@@ -2,15 +2,13 @@
 WARC under its banner, and none of the page's scripts run."""
 
 import shutil
-import subprocess
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from archive.warc import WarcStore
-from gongkai.cli import datasette_command
 
-from conftest import free_port, wait_for_http
+from conftest import datasette
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>庄口镇2020年政府信息公开工作年度报告</title>
@@ -33,15 +31,8 @@ def replay(tmp_path_factory):
         request_headers=[], request_body=b"", status=200, reason="OK",
         response_headers=[(b"Content-Type", b"text/html; charset=utf-8")], body=PAGE)
     store.close()
-    port = free_port()
-    process = subprocess.Popen(datasette_command(str(data), "127.0.0.1", port),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/-/versions.json")
-        yield f"http://127.0.0.1:{port}/-/archive/{capture.id}", capture, data
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with datasette(data) as served:
+        yield f"{served}/-/archive/{capture.id}", capture, data
 
 
 def test_archived_page_renders_without_running_its_scripts(replay, tmp_path):
@@ -83,17 +74,9 @@ def test_attachments_download_under_the_name_the_portal_gave_them(tmp_path):
     store.write_metadata(url, {"kind": "attachment", "url": url, "name": "附件：2020年年报",
                                "report_url": url.rsplit("/files/", 1)[0] + ".shtml"})
     store.close()
-    port = free_port()
-    process = subprocess.Popen(datasette_command(str(tmp_path), "127.0.0.1", port),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/-/versions.json")
-        with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/-/archive/{capture.id}/raw") as response:
+    with datasette(tmp_path) as served:
+        with urllib.request.urlopen(f"{served}/-/archive/{capture.id}/raw") as response:
             assert response.read() == pdf
             disposition = response.headers["Content-Disposition"]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     from urllib.parse import quote
     assert disposition == "attachment; filename*=UTF-8''" + quote("附件：2020年年报.pdf")
