@@ -50,6 +50,7 @@ class Capture:
     warc_file: str
     offset: int
     length: int
+    record_id: str | None = None  # WARC-Record-ID, for records that refer to this one
 
 
 class WarcStore:
@@ -174,7 +175,8 @@ class WarcStore:
                 "warc_file": name, "offset": offset, "length": length, "site": self.site,
                 "crawl_run": self.run_id,
             })
-            return Capture(response_id, url, record_type, *response_at)
+            return Capture(response_id, url, record_type, *response_at,
+                           record_id=response.rec_headers.get_header("WARC-Record-ID"))
 
     def _original(self, sha256: str) -> dict | None:
         return next(self.index.query(

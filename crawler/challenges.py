@@ -48,7 +48,7 @@ class ChallengeMiddleware:
 
     def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname
-        if sum(1 for event in self.blocked if event["host"] == host) >= GIVE_UP_AFTER:
+        if self.crawler.stats.get_value(f"gongkai/blocked/{host}", 0) >= GIVE_UP_AFTER:
             self.crawler.stats.inc_value("gongkai/blocked_skipped")
             raise ChallengeBlocked(f"{host} answers with challenge pages; not asking again")
         return None

@@ -49,7 +49,8 @@ class WarcCaptureMiddleware:
             request.meta["gongkai_capture"] = request.meta["gongkai_archived_capture"]
         else:
             request.meta["gongkai_capture"] = {"id": capture.id, "warc_file": capture.warc_file,
-                                               "offset": capture.offset}
+                                               "offset": capture.offset,
+                                               "record_id": capture.record_id}
         # Counted here, as received: further down, a 304 has become the archived 200.
         stats = self.crawler.stats
         stats.inc_value("gongkai/archived_responses")

@@ -27,12 +27,7 @@ class ReportMetadataPipeline:
     def process_item(self, item, spider=None):
         store = archive_store(self.crawler)
         capture = item.get("capture") or {}
-        refers_to = None
-        if capture.get("id"):
-            row = store.index.execute(
-                "select warc_record_id from captures where id = ?", [capture["id"]]).fetchone()
-            refers_to = row[0] if row else None
-        store.write_metadata(item["url"], dict(item), refers_to=refers_to)
+        store.write_metadata(item["url"], dict(item), refers_to=capture.get("record_id"))
         kind = item.get("kind", "report_page")
         self.crawler.stats.inc_value("gongkai/report_pages" if kind == "report_page"
                                      else f"gongkai/{kind}s")

@@ -55,7 +55,8 @@ class WarcCacheStorage:
         record = read_capture(self.data_dir, row, raw=True)
         headers = Headers(record.headers)
         request.meta["gongkai_archived_capture"] = {
-            "id": row["id"], "warc_file": row["warc_file"], "offset": row["offset"]}
+            "id": row["id"], "warc_file": row["warc_file"], "offset": row["offset"],
+            "record_id": row["warc_record_id"]}
         cls = responsetypes.from_args(headers=headers, url=request.url, body=record.payload)
         return cls(url=request.url, status=200, headers=headers, body=record.payload,
                    request=request)
