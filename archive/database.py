@@ -237,9 +237,9 @@ def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, c
         previous = primary
 
 
-def _standing(versions: list[Version]) -> tuple:
+def _standing(versions: list[Version]) -> int:
     """Sort key: URLs whose latest answer is their content first."""
-    return (0 if versions and versions[-1].kind == "ok" else 1,)
+    return 0 if versions and versions[-1].kind == "ok" else 1
 
 
 def _build_versions(database, data_dir) -> dict[str, list[Version]]:
