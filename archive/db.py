@@ -7,6 +7,8 @@ Every other table is derived from the archive and rebuilt by `gongkai extract`.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 import sqlite_utils
@@ -21,10 +23,20 @@ def database_path(data_dir: str | os.PathLike) -> Path:
 def open_database(data_dir: str | os.PathLike) -> sqlite_utils.Database:
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     database = sqlite_utils.Database(database_path(data_dir))
-    # WAL lets Datasette read while a crawl appends; the timeout lets several
-    # crawler processes share the index without 'database is locked' errors.
-    database.execute("PRAGMA journal_mode=WAL")
+    # The timeout lets several crawler processes share the index without 'database
+    # is locked' errors, so it comes first; WAL lets Datasette read while a crawl
+    # appends. Switching to WAL needs the file to itself, which a worker starting
+    # beside another may not get at once, so it is retried.
     database.execute("PRAGMA busy_timeout=30000")
+    for attempt in range(50):
+        try:
+            if database.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                database.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError:
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
     # In WAL mode NORMAL never corrupts the file; a power cut may lose the last few
     # index rows, which `recover_abandoned` re-indexes from the WARC file itself.
     database.execute("PRAGMA synchronous=NORMAL")
@@ -53,19 +65,21 @@ CAPTURE_COLUMNS = {
 
 
 def ensure_captures_table(database: sqlite_utils.Database) -> None:
+    # if_not_exists: two workers starting together may both find no table.
     if "captures" not in database.table_names():
-        database["captures"].create(CAPTURE_COLUMNS, pk="id", not_null={"url", "record_type"})
-        database["captures"].create_index(["url", "fetched_at"])
-        database["captures"].create_index(["record_type"])
-        database["captures"].create_index(["payload_sha256"])
+        database["captures"].create(CAPTURE_COLUMNS, pk="id", not_null={"url", "record_type"},
+                                    if_not_exists=True)
+        for columns in (["url", "fetched_at"], ["record_type"], ["payload_sha256"]):
+            database["captures"].create_index(columns, if_not_exists=True)
     # Every archived response, with where its payload bytes are: its own record,
     # or for a revisit record the earlier record holding the identical bytes.
-    database.create_view("responses", """
+    database.execute("""
+        create view if not exists responses as
         select c.*, coalesce(o.warc_file, c.warc_file) as payload_file,
                coalesce(o.offset, c.offset) as payload_offset
         from captures c left join captures o on o.id = c.refers_to
         where c.record_type in ('response', 'revisit')
-    """, ignore=True)
+    """)
 
 
 def insert_capture(database: sqlite_utils.Database, row: dict) -> int:

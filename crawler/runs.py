@@ -30,7 +30,7 @@ def _create_table(database) -> None:
             "responses_by_status": str, "bytes": int, "report_pages": int, "new_reports": int,
             "changed_reports": int, "removed_reports": int, "blocked_hosts": str, "errors": int,
             "error_rate": float, "flags": str,
-        }, pk="id")
+        }, pk="id", if_not_exists=True)
 
 
 def _mark_interrupted(database) -> None:
