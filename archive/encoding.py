@@ -40,12 +40,14 @@ def _decodes(body: bytes, encoding: str) -> bool:
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:
-    encoding = detect_encoding(content_type, body)
-    for bom, _ in _BOMS:
+    for bom, encoding in _BOMS:
         if body.startswith(bom):
-            body = body[len(bom):]
-            break
-    return body.decode(encoding, errors="replace")
+            return body[len(bom):].decode(encoding, errors="replace")
+    try:
+        # detect_encoding's first rule, without decoding the page twice to apply it
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode(detect_encoding(content_type, body), errors="replace")
 
 
 def detect_encoding(content_type: str | None, body: bytes) -> str:

@@ -49,15 +49,21 @@ class Figures:
     tables: set = field(default_factory=set)        # which of the three tables were found
     derived: list = field(default_factory=list)     # keys computed from printed cells
     header_text: str = ""                           # squashed header labels, for the template
+    placed: list | None = None                      # (key, cell) of every put, when recording
+    put_warnings: int = 0                           # the warnings put() gave itself
 
     def put(self, key: str, cell: Cell) -> None:
+        if self.placed is not None:
+            self.placed.append((key, cell))
         ok, value = parse_value(cell.text)
         if not ok:
             self.warnings.append(f"{key}: unreadable cell '{cell.text}'")
+            self.put_warnings += 1
         elif key in self.figures:
             if self.figures[key] != value:
                 self.warnings.append(f"{key}: printed twice ('{self.raw[key]}' and "
                                      f"'{cell.text}'), the first is kept")
+                self.put_warnings += 1
         else:
             self.figures[key] = value
             self.raw[key] = "" if value is None else cell.text
@@ -331,7 +337,6 @@ def read_applications(tables: list[Table], out: Figures) -> None:
                 continue
             for col, cell in placed.items():
                 out.put(f"{L.APPLICATIONS}.{key}.{col}", cell)
-    _derive_other_handling(out)
 
 
 def _derive_other_handling(out: Figures) -> None:
@@ -442,6 +447,69 @@ def read_review(tables: list[Table], out: Figures) -> None:
         out.put(key, cell)
 
 
+# ---------------------------------------------------------------- layouts
+
+# A portal prints thousands of reports from one template, so the same layout comes
+# back again and again with other figures in it. How a reader placed one layout's
+# cells is kept and replayed on the next table with that layout: the label matching
+# runs once per layout instead of once per report.
+_PLANS: dict[tuple, "_Plan | None"] = {}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    places: tuple[tuple[str, int, int, int], ...]     # key, table, row, index in the row
+    header_text: str
+
+
+def _layout(tables: list[Table]) -> tuple:
+    """What a reader looks at: each cell's place, spans and text, a number's text
+    reduced to the fact that it is one (labels are words; no label matches a number)."""
+    return tuple((t.spans_known, tuple(
+        tuple((c.col, c.rowspan, c.colspan, "#" if is_number(c.text) else c.text) for c in row)
+        for row in t.rows)) for t in tables)
+
+
+def _record(reader, tables: list[Table], out: Figures) -> _Plan | None:
+    """Run the reader, and return its plan if replaying it would give the same
+    result: every cell it placed is one of the tables' own (not of a transposed
+    copy) and it warned of nothing beyond what put() itself says on replay."""
+    header_before = len(out.header_text)
+    reader_warnings = len(out.warnings) - out.put_warnings
+    out.placed = []
+    try:
+        reader(tables, out)
+    finally:
+        placed, out.placed = out.placed, None
+    where = {id(cell): (t, r, i) for t, table in enumerate(tables)
+             for r, row in enumerate(table.rows) for i, cell in enumerate(row)}
+    if len(out.warnings) - out.put_warnings != reader_warnings or \
+            any(id(cell) not in where for _, cell in placed):
+        return None
+    return _Plan(places=tuple((key, *where[id(cell)]) for key, cell in placed),
+                 header_text=out.header_text[header_before:])
+
+
+def _replay(plan: _Plan, tables: list[Table], out: Figures) -> None:
+    out.header_text += plan.header_text
+    for key, t, r, i in plan.places:
+        out.put(key, tables[t].rows[r][i])
+
+
+def _read(name: str, tables: list[Table], out: Figures) -> None:
+    layout = (name, _layout(tables))
+    if layout in _PLANS:
+        plan = _PLANS[layout]
+        if plan is not None:
+            _replay(plan, tables, out)
+            return
+        READERS[name](tables, out)
+        return
+    if len(_PLANS) > 4096:      # bounded: a long re-extraction meets many layouts
+        _PLANS.clear()
+    _PLANS[layout] = _record(READERS[name], tables, out)
+
+
 # ---------------------------------------------------------------- entry point
 
 READERS = {"proactive": read_proactive, "applications": read_applications,
@@ -451,10 +519,12 @@ READERS = {"proactive": read_proactive, "applications": read_applications,
 def extract_tables(blocks: list) -> tuple[Figures, dict[str, list[Table]]]:
     out = Figures()
     found = report_tables(blocks)
-    for name, reader in READERS.items():
+    for name in READERS:
         if name in found:
             out.tables.add(name)
-            reader(found[name], out)
+            _read(name, found[name], out)
+    if "applications" in found:
+        _derive_other_handling(out)
     return out, found
 
 
