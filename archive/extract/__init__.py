@@ -27,13 +27,18 @@ __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_file"]
 
 
 def _common_ancestor(elements: list):
-    paths = [list(reversed([e, *e.iterancestors()])) for e in elements]
-    common = None
-    for level in zip(*paths):
-        if any(e is not level[0] for e in level):
-            break
-        common = level[0]
-    return common
+    # The first element's ancestry, cut down to where each other element joins it:
+    # anchors are mostly siblings, so each walk up stops after a step or two.
+    chain = [elements[0], *elements[0].iterancestors()]    # innermost first
+    depth = {id(e): i for i, e in enumerate(chain)}        # live proxies: ids stay unique
+    lowest = 0
+    for el in elements[1:]:
+        while el is not None and id(el) not in depth:
+            el = el.getparent()
+        if el is None:
+            return None
+        lowest = max(lowest, depth[id(el)])
+    return chain[lowest]
 
 
 def _article_blocks(doc: Document, report_tables: dict) -> list:

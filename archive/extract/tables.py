@@ -465,9 +465,14 @@ class _Plan:
 def _layout(tables: list[Table]) -> tuple:
     """What a reader looks at: each cell's place, spans and text, a number's text
     reduced to the fact that it is one (labels are words; no label matches a number)."""
-    return tuple((t.spans_known, tuple(
-        tuple((c.col, c.rowspan, c.colspan, "#" if is_number(c.text) else c.text) for c in row)
-        for row in t.rows)) for t in tables)
+    return tuple([(t.spans_known, tuple([
+        tuple([(c.col, c.rowspan, c.colspan, _shape(c.text)) for c in row]) for row in t.rows]))
+        for t in tables])
+
+
+@lru_cache(maxsize=1 << 16)
+def _shape(text: str) -> str:
+    return "#" if is_number(text) else text
 
 
 def _record(reader, tables: list[Table], out: Figures) -> _Plan | None:
