@@ -59,29 +59,37 @@ def _article_blocks(doc: Document, report_tables: dict) -> list:
 
 
 def _within(blocks: list, root) -> list:
-    """The blocks (and prose lines) whose element lies under `root`: the page read once."""
-    known: dict = {root: True}
+    """The blocks (and prose lines) whose element lies under `root`. In document
+    order they make one run, root's subtree being one stretch of the page, so only
+    the lines before and after it (navigation, footer) are looked up the tree."""
+    items = [(block, line, el) for block in blocks for line, el in (
+        zip(block.lines, block.elements) if isinstance(block, Prose) else [(None, block.element)])]
 
     def under(el) -> bool:
-        path = []
-        while el is not None and el not in known:
-            path.append(el)
+        while el is not None:
+            if el is root:
+                return True
             el = el.getparent()
-        answer = el is not None and known[el]
-        for e in path:
-            known[e] = answer
-        return answer
+        return False
 
+    first = next((n for n, item in enumerate(items) if under(item[2])), None)
+    if first is None:
+        return []
+    last = next(n for n in range(len(items) - 1, first - 1, -1) if under(items[n][2]))
     out: list = []
-    for block in blocks:
-        if isinstance(block, Prose):
-            kept = [(line, el) for line, el in zip(block.lines, block.elements)
-                    if el is not None and under(el)]
-            if kept:
-                out.append(Prose(lines=[line for line, _ in kept],
-                                 elements=[el for _, el in kept]))
-        elif block.element is not None and under(block.element):
+    source = None       # the Prose block the last kept line came from
+    for block, line, el in items[first:last + 1]:
+        if el is None:
+            continue
+        if line is None:
             out.append(block)
+            source = None
+            continue
+        if source is not block:
+            out.append(Prose())
+            source = block
+        out[-1].lines.append(line)
+        out[-1].elements.append(el)
     return out
 
 

@@ -283,25 +283,29 @@ def cell_text(el) -> str:
     else:
         return clean(etree.tostring(el, method="text", encoding=str, with_tail=False))
     parts: list[str] = []
+    _cell_parts(el, parts, top=True)
+    return clean("".join(parts))
 
-    def walk(e, top=False):
-        tag = _tag(e)
-        if tag is None or tag in _SKIP:
-            if not top:
-                parts.append(e.tail or "")
-            return
-        if tag in _BLOCK:
-            parts.append("\n")
-        parts.append(e.text or "")
-        for child in e:
-            walk(child)
-        if tag in _BLOCK:
-            parts.append("\n")
+
+# The walks below are module functions, not closures: a closure that calls itself is
+# a reference cycle, which kept each page's whole tree and grid alive until Python's
+# cycle collector came by, and that collector then took a fifth of the extractor's time.
+
+def _cell_parts(e, parts: list[str], top: bool = False) -> None:
+    tag = _tag(e)
+    if tag is None or tag in _SKIP:
         if not top:
             parts.append(e.tail or "")
-
-    walk(el, top=True)
-    return clean("".join(parts))
+        return
+    if tag in _BLOCK:
+        parts.append("\n")
+    parts.append(e.text or "")
+    for child in e:
+        _cell_parts(child, parts)
+    if tag in _BLOCK:
+        parts.append("\n")
+    if not top:
+        parts.append(e.tail or "")
 
 
 def _cover(grid: list[list[Cell | None]], cell: Cell) -> None:
@@ -395,28 +399,28 @@ class _Blocks:
 def linearize(root) -> list:
     """Prose and leaf tables under `root`, in order. Tables holding tables are layout."""
     out = _Blocks()
-
-    def walk(e, parent):
-        tag = e.tag         # _tag() inlined: this runs for every element of the page
-        if not isinstance(tag, str) or tag in _SKIP:
-            out.text(e.tail, parent)
-            return
-        if tag == "table" and not _has_inner_table(e):
-            out.table(parse_table(e))
-            out.text(e.tail, parent)
-            return
-        block = tag in _BLOCK
-        if block:
-            out.newline()
-        out.text(e.text, e)
-        for child in e:
-            walk(child, e)
-        if block:
-            out.newline()
-        out.text(e.tail, parent)
-
-    walk(root, root)
+    _walk(root, root, out)
     return out.done()
+
+
+def _walk(e, parent, out: _Blocks) -> None:
+    tag = e.tag         # _tag() inlined: this runs for every element of the page
+    if not isinstance(tag, str) or tag in _SKIP:
+        out.text(e.tail, parent)
+        return
+    if tag == "table" and not _has_inner_table(e):
+        out.table(parse_table(e))
+        out.text(e.tail, parent)
+        return
+    block = tag in _BLOCK
+    if block:
+        out.newline()
+    out.text(e.text, e)
+    for child in e:
+        _walk(child, e, out)
+    if block:
+        out.newline()
+    out.text(e.tail, parent)
 
 
 def parse_html(text: str) -> Document:
