@@ -82,7 +82,7 @@ def _table_named_by(line: str) -> str | None:
 
 def identify(table: Table) -> str | None:
     """'proactive' | 'applications' | 'review' | 'skip' (page furniture) | None."""
-    text = L.squash(table.text())
+    text = L.squash_text(table.text())
     for name, word_sets in L.TABLE_KEYWORDS:
         if any(all(w in text for w in words) for words in word_sets):
             return name
