@@ -36,6 +36,24 @@ _QUOTE_CHARS = tuple(chr(c) for c in _QUOTES)
 # text is seen once, and goes to squash_text() lest the cache hold megabytes of it.
 squash = lru_cache(maxsize=1 << 16)(squash_text)
 
+# Every character whose NFKC form holds a CJK ideograph (Kangxi radicals as PDFs
+# print them, compatibility ideographs, ㈱ and ㍻): tests check these ranges against
+# unicodedata. Where none is present, NFKC cannot make a run of ideographs appear.
+_IDEOGRAPH_VARIANTS = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u33ff\uf900-\ufaff"
+                                 "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
+_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")
+
+
+def mentions(text: str, words: str) -> bool:
+    """Whether squash_text(text) contains `words`, for a long text seen once: the
+    text is squashed only when NFKC could make a difference to the answer."""
+    stripped = "".join(text.split())
+    if words in stripped:
+        return True
+    if _IDEOGRAPHS.fullmatch(words) and not _IDEOGRAPH_VARIANTS.search(stripped):
+        return False
+    return words in squash_text(text)
+
 
 _MATCHES: dict[tuple[str, int], str | None] = {}
 

@@ -78,8 +78,8 @@ def find_agency(title: str | None, text: str) -> str | None:
         return None
     prefix = title[:m.start()].strip(" ：:（(")
     if prefix:
-        squashed = L.squash_text(text)
-        return f"{prefix}人民政府" if f"{prefix}人民政府" in squashed else prefix
+        whole = f"{prefix}人民政府"
+        return whole if L.mentions(text, whole) else prefix
     rest = re.sub(r"^度", "", title[m.end():])
     agency = re.split(r"政府信息公开|政务公开|信息公开", rest)[0].strip(" ：:")
     return agency or None

@@ -82,7 +82,9 @@ def _table_named_by(line: str) -> str | None:
 
 def identify(table: Table) -> str | None:
     """'proactive' | 'applications' | 'review' | 'skip' (page furniture) | None."""
-    text = L.squash_text(table.text())
+    # squash(the table's text) cell by cell: cells repeat (labels, small numbers), so
+    # their squashed forms are cached, and squashing cannot join across the TABs
+    text = "".join([L.squash(cell.text) for row in table.rows for cell in row])
     for name, word_sets in L.TABLE_KEYWORDS:
         if any(all(w in text for w in words) for words in word_sets):
             return name
