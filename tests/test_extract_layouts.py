@@ -4,6 +4,7 @@ reading must give exactly what reading the table afresh gives."""
 import pytest
 
 from archive.extract import extract_document
+from archive.extract.forms import parse
 from archive.extract import labels as L
 from archive.extract import tables
 from archive.extract.tables import is_number
@@ -102,3 +103,19 @@ def test_no_label_is_a_number():
     assert len(words) > 50
     assert not [w for w in words if is_number(w)]
     assert not any(L.BARE_OTHER.match(n) or L.BARE_TOTAL.match(n) for n in ("1", "12", "0"))
+
+
+def test_plans_are_bounded_and_the_least_recently_used_goes_first(replays, monkeypatch):
+    monkeypatch.setattr(tables, "_MAX_PLANS", 2)
+    page = html_report("t2019", sample_figures("t2019")).encode()
+    found = tables.report_tables(parse(page, content_type=HTML).blocks)
+
+    def read(name):
+        tables._read(name, found[name], tables.Figures())
+
+    read("proactive")
+    read("review")
+    read("proactive")           # replayed, and now the most recently used
+    read("applications")        # a third layout: review, the least recently used, goes
+    assert [name for name, _ in tables._PLANS] == ["proactive", "applications"]
+    assert replays["n"] == 1

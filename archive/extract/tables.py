@@ -503,17 +503,20 @@ def _replay(plan: _Plan, tables: list[Table], out: Figures) -> None:
         out.put(key, tables[t].rows[r][i])
 
 
+_MAX_PLANS = 512       # a plan and its layout take ~40 KiB: ~20 MiB at most
+
+
 def _read(name: str, tables: list[Table], out: Figures) -> None:
     layout = (name, _layout(tables))
     if layout in _PLANS:
-        plan = _PLANS[layout]
+        plan = _PLANS[layout] = _PLANS.pop(layout)     # the most recently used goes last
         if plan is not None:
             _replay(plan, tables, out)
             return
         READERS[name](tables, out)
         return
-    if len(_PLANS) > 4096:      # bounded: a long re-extraction meets many layouts
-        _PLANS.clear()
+    if len(_PLANS) >= _MAX_PLANS:       # a long re-extraction meets many layouts
+        del _PLANS[next(iter(_PLANS))]  # the least recently used
     _PLANS[layout] = _record(READERS[name], tables, out)
 
 
