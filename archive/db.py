@@ -28,19 +28,33 @@ def open_database(data_dir: str | os.PathLike) -> sqlite_utils.Database:
     # appends. Switching to WAL needs the file to itself, which a worker starting
     # beside another may not get at once, so it is retried.
     database.execute("PRAGMA busy_timeout=30000")
-    for attempt in range(50):
-        try:
-            if database.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                database.execute("PRAGMA journal_mode=WAL")
-            break
-        except sqlite3.OperationalError:
-            if attempt == 49:
-                raise
-            time.sleep(0.1)
+
+    def switch_to_wal():
+        if database.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            database.execute("PRAGMA journal_mode=WAL")
+
+    when_unlocked(switch_to_wal)
     # In WAL mode NORMAL never corrupts the file; a power cut may lose the last few
     # index rows, which `recover_abandoned` re-indexes from the WARC file itself.
     database.execute("PRAGMA synchronous=NORMAL")
     return database
+
+
+def when_unlocked(operation, *, seconds: float = 30.0):
+    """Run `operation`, again while SQLite answers 'database is locked' at once.
+
+    The busy timeout waits out an ordinary lock, but not a journal-mode switch nor a
+    schema change by another worker opening the same new file in the same instant:
+    those fail straight away, and only doing the step again helps.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return operation()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 CAPTURE_COLUMNS = {
@@ -65,6 +79,10 @@ CAPTURE_COLUMNS = {
 
 
 def ensure_captures_table(database: sqlite_utils.Database) -> None:
+    when_unlocked(lambda: _create_captures_table(database))
+
+
+def _create_captures_table(database: sqlite_utils.Database) -> None:
     # if_not_exists: two workers starting together may both find no table.
     if "captures" not in database.table_names():
         database["captures"].create(CAPTURE_COLUMNS, pk="id", not_null={"url", "record_type"},

@@ -14,6 +14,7 @@ import socket
 
 from scrapy import signals
 
+from archive.db import when_unlocked
 from archive.warc import pid_alive, utc_now
 from crawler.archiving import archive_store
 
@@ -57,17 +58,21 @@ class CrawlRunRecorder:
 
     def opened(self, spider):
         store = archive_store(self.crawler)
-        _create_table(store.index)
         site = getattr(spider, "site", None)
-        _mark_interrupted(store.index)
-        with store.index.conn:
-            self.run_id = store.index["crawl_runs"].insert({
-                "site": getattr(site, "name", spider.name),
-                "base_url": getattr(site, "base_url", None),
-                "worker": f"{socket.gethostname()}-{os.getpid()}",
-                "started_at": utc_now(),
-            }).last_pk
-        store.run_id = self.run_id
+
+        def start_run() -> int:
+            _create_table(store.index)
+            _mark_interrupted(store.index)
+            with store.index.conn:
+                return store.index["crawl_runs"].insert({
+                    "site": getattr(site, "name", spider.name),
+                    "base_url": getattr(site, "base_url", None),
+                    "worker": f"{socket.gethostname()}-{os.getpid()}",
+                    "started_at": utc_now(),
+                }).last_pk
+
+        # A run without its row would archive captures that no run owns.
+        self.run_id = store.run_id = when_unlocked(start_run)
 
     def closed(self, spider, reason):
         store = archive_store(self.crawler)

@@ -117,8 +117,9 @@ def portal_serve(host, port, seed, families, faults, agencies, years, as_of):
 
 @portal.command("truth")
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
-@click.option("--base-url", default="http://www.huichang.gov.cn/", show_default=True,
-              help="Base URL the default site's report URLs are written against.")
+@click.option("--base-url", default=None,
+              help="Base URL the default site's report URLs are written against "
+                   "[default: its own host].")
 @_portal_options
 def portal_truth(out, base_url, seed, families, faults, agencies, years, as_of):
     """Write the ground truth of the simulated portal(s) as JSON (streamed)."""

@@ -54,7 +54,8 @@ def test_two_workers_archive_every_report_exactly_once(redis_url, tmp_path):
     assert len(report_fetches) == len(report_paths)
     assert len({row["url"] for row in report_fetches}) == len(report_paths)
     # Both workers did part of the work.
-    assert {row["crawl_run"] for row in report_fetches} == {1, 2}
+    assert {row["crawl_run"] for row in report_fetches} == {1, 2}, \
+        [line for _, err in outputs for line in err.splitlines() if "ERROR" in line]
     runs = list(database.query("select * from crawl_runs"))
     assert sum(run["report_pages"] for run in runs) == len(report_paths)
 

@@ -45,7 +45,7 @@ def test_ideograph_variants_cover_every_character_that_normalizes_to_an_ideograp
     ("本报告由会昌县人民政府编制", "会昌县人民政府"),
     ("本报告由会昌县\n人民政府编制", "会昌县人民政府"),         # a line break inside
     ("本报告由会昌县 \u3000人民政府编制", "会昌县人民政府"),
-    ("本报告由会昌县\u2f08民政府编制", "会昌县人民政府"),        # Kangxi radical 人, as PDFs print it
+    ("本报告由会昌县\u2f08民政府编制", "会昌县人民政府"),        # PDFs print 人 as a Kangxi radical
     ("2023\uf98e\ufa01报告", "2023年度报告"),                     # compatibility ideographs
     ("本报告由会昌县政府编制", "会昌县人民政府"),
     ("县人民政府办公室", "会昌县人民政府"),

@@ -206,3 +206,17 @@ def test_gkmlpt_family(server, truth):
     mobile = reports[0]["url"].replace("/post_", "/mpost_")
     assert get(server, mobile)[0] == 200
     assert get(server, f"{host}/gkmlpt/api/all/{category}?page=1&sid=1")[0] == 400
+
+
+@pytest.mark.parametrize("family, host", [("trs", "www.hukou.gov.cn"),
+                                          ("gkmlpt", "www.sgwjq.gov.cn")])
+def test_truth_of_a_web_led_by_another_family_names_that_family_s_host(family, host):
+    from gongkai.portal.truth import ground_truth
+
+    web = build_portal(seed=3, families=family, agencies=4)
+    truth = ground_truth(web)
+    assert truth["site"] != "huichang"
+    urls = [r["url"] for r in truth["reports"]]
+    assert urls and all(urlsplit(u).netloc == host for u in urls)
+    pages = [u for u in urls if u.endswith(".html")]
+    assert pages and all(web.respond("GET", u).status == 200 for u in pages)

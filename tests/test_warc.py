@@ -1,6 +1,7 @@
 import gzip
 import hashlib
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import db
@@ -100,3 +101,39 @@ def test_identical_payloads_are_written_once_then_revisited(tmp_path):
         record = next(iter(ArchiveIterator(fh)))
     assert record.rec_headers.get_header("WARC-Profile").endswith("identical-payload-digest")
     assert record.rec_headers.get_header("WARC-Refers-To-Target-URI") == first.url
+
+
+def test_a_step_that_meets_a_stale_snapshot_is_done_again(tmp_path):
+    """Another worker writing between a transaction's read and its write makes SQLite
+    fail at once, whatever the busy timeout: when_unlocked runs the step again."""
+    import sqlite3
+
+    from archive.db import database_path, open_database, when_unlocked
+
+    open_database(tmp_path).execute("create table runs (n integer)")
+    ours = sqlite3.connect(database_path(tmp_path), isolation_level=None)
+    ours.execute("PRAGMA busy_timeout=30000")
+    theirs = sqlite3.connect(database_path(tmp_path), isolation_level=None)
+    attempts = []
+
+    def next_run():
+        ours.execute("begin")
+        try:
+            n = ours.execute("select count(*) from runs").fetchone()[0]
+            if not attempts:            # the other worker commits after our read
+                theirs.execute("insert into runs values (0)")
+            attempts.append(n)
+            ours.execute("insert into runs values (?)", [n + 1])
+            ours.execute("commit")
+        except sqlite3.OperationalError:
+            ours.execute("rollback")
+            raise
+        return n + 1
+
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        next_run()                      # the fault is real
+    attempts.clear()
+    theirs.execute("delete from runs")
+    assert when_unlocked(next_run) == 2
+    assert attempts == [0, 1]
+    assert [r[0] for r in theirs.execute("select n from runs order by n")] == [0, 2]

@@ -1,8 +1,9 @@
 """Ground truth of the simulated web, straight from the model (never by parsing pages).
 
 ``ground_truth(portal, base_url)`` takes a ``Portal`` (the default 会昌县 site) or a ``web.Web``.
-Report URLs of the default site are written against ``base_url``; every other host keeps its
-own ``http://<host>/`` (reach it through the server as a proxy).  ``write_truth`` streams the
+Report URLs of the default site are written against ``base_url`` when given (a test server's
+address); every other host, and the default one without it, keeps its own ``http://<host>/``
+(reach it through the server as a proxy).  ``write_truth`` streams the
 same JSON for portals too large to hold as one dict.
 """
 
@@ -49,8 +50,10 @@ def _default(portal):
 
 
 def _base(site, portal, base_url: str | None) -> str:
-    if site is _default(portal):
-        return (base_url or DEFAULT_BASE).rstrip("/")
+    """The default site answers at `base_url` when given (a test server's address);
+    every site, the default one too, otherwise at its own host."""
+    if site is _default(portal) and base_url:
+        return base_url.rstrip("/")
     return f"http://{site.host}"
 
 
@@ -141,7 +144,7 @@ def iter_reports(portal, base_url: str | None = None):
             yield report_truth(r, base, s)
 
 
-def ground_truth(portal, base_url: str | None = DEFAULT_BASE) -> dict:
+def ground_truth(portal, base_url: str | None = None) -> dict:
     """Every report with the figures a perfect extractor reads from it as the clock stands: a
     blank cell is ``None``; a damaged cell (short row) is absent and named in ``defects``; an
     image-only report has no figures and a ``no_text`` defect."""
@@ -150,7 +153,7 @@ def ground_truth(portal, base_url: str | None = DEFAULT_BASE) -> dict:
     return out
 
 
-def write_truth(portal, fp, base_url: str | None = DEFAULT_BASE) -> int:
+def write_truth(portal, fp, base_url: str | None = None) -> int:
     """Stream the truth as JSON to ``fp`` without holding every report at once; returns the
     number of reports written."""
     head = json.dumps(_header(portal, base_url), ensure_ascii=False, indent=1)
