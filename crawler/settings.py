@@ -37,6 +37,11 @@ RETRY_BACKOFF_MAX = 60.0  # and never longer, whatever Retry-After asks
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "crawler.revalidate.AlwaysRevalidatePolicy"
 HTTPCACHE_STORAGE = "crawler.revalidate.WarcCacheStorage"
+# A portal's own links under the other of http/https are asked for under the
+# registry's scheme, next to the spider, so everything after sees one URL per page.
+SPIDER_MIDDLEWARES = {
+    "crawler.schemes.CanonicalSchemeMiddleware": 950,
+}
 EXTENSIONS = {
     "crawler.runs.CrawlRunRecorder": 500,
     "crawler.recheck.RecheckKnownReports": 510,

@@ -232,3 +232,14 @@ def test_sites_lists_the_registry():
     rows = {line.split("\t")[0]: line.split("\t") for line in listing}
     assert set(rows) >= {"huichang", "hukou", "shangyu", "sgwjq", "jxyy", "fuliang"}
     assert rows["shangyu"][1:4] == ["hanweb", "http://www.shangyu.gov.cn/", "www.shangyu.gov.cn"]
+
+
+def test_a_report_linked_again_under_https_is_asked_for_once_under_http(web, crawls, truth):
+    fault = next(f for f in web.fault_records if f["name"] == "other_scheme_links")
+    crawl = crawls[fault["site"]]
+    assert not [r for r in crawl.requests if r.method == "CONNECT"]     # no https:// asked for
+    asked = Counter(r.target for r in crawl.requests if r.status == 200)
+    assert asked[fault["path"]] == 1
+    report = next(r for r in truth["reports"] if urlsplit(r["url"]).path == fault["path"])
+    assert crawl.responses()[report["url"]] == 1
+    assert any(d["kind"] == "other_scheme_link" for d in report["defects"])

@@ -22,6 +22,7 @@ FAULTS = {
     "soft_404": "missing and deleted pages of one host answer 200 with a 'page not found' page",
     "cross_column_links": "a column's first list page also lists another body's report",
     "mirror_links": "a list page links a report's copy on an off-site mirror host (Traditional characters, spam)",
+    "other_scheme_links": "a list page links one of its reports a second time, as https:// on the same host",
     "challenge_412": "a host that answers 412 with a JavaScript challenge until the computed cookie is sent",
     "challenge_521": "a host that answers 521 with a cookie-setting script until the cookie is sent",
     "slow": "one report page per host answers only after a delay",
@@ -254,6 +255,14 @@ def plant(web, faults: FaultSet) -> list[dict]:
             web.extra_sites.append(MirrorSite(mirror_host, site))
             r.extra_defects.append({"kind": "mirror_link", "mirror_host": mirror_host})
             records.append(_record("mirror_links", site, path=r.path, column=site.column_of(r), mirror_host=mirror_host))
+    if "other_scheme_links" in faults:
+        site = _first(sites, ("trs", "ganzhou"))
+        r = pools[site.key].take() if site is not None else None
+        if r is not None:
+            column = site.column_of(r)
+            site.plan.schemes[column] = [r]
+            r.extra_defects.append({"kind": "other_scheme_link", "scheme": "https"})
+            records.append(_record("other_scheme_links", site, path=r.path, column=column))
     if "soft_404" in faults:
         site = _first(sites, ("hanweb", "gkmlpt", "trs", "ganzhou"))
         if site is not None:

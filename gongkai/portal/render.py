@@ -587,9 +587,12 @@ def _article(portal: Portal, column: Column, title: str, metas, content: str) ->
 
 
 def _fault_entries(portal: Portal, column: Column) -> list:
-    """List entries a fault adds: another column's report, or a mirror host's copy."""
+    """List entries a fault adds: another column's report, a mirror host's copy, or one of
+    the column's own reports again under https://."""
     out = [(r, portal.entry_path(r)) for r in portal.plan.cross.get(column.id, []) if portal.shown(r)]
     out += [(r, f"http://{host}{portal.entry_path(r)}") for r, host in portal.plan.mirrors.get(column.id, [])
+            if portal.shown(r)]
+    out += [(r, f"https://{portal.host}{portal.entry_path(r)}") for r in portal.plan.schemes.get(column.id, [])
             if portal.shown(r)]
     return out
 

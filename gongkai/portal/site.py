@@ -62,6 +62,7 @@ class SitePlan:
     inflated: dict = field(default_factory=dict)  # column id -> pages declared beyond the real ones
     cross: dict = field(default_factory=dict)  # column id -> reports of other columns listed there
     mirrors: dict = field(default_factory=dict)  # column id -> [(report, mirror host)]
+    schemes: dict = field(default_factory=dict)  # column id -> its reports linked again as https://
 
 
 def html_bytes(text: str, encoding_fault: str | None = None) -> tuple[bytes, str]:

@@ -204,6 +204,8 @@ class FamilySite:
         out = [(r, "") for r in self.plan.cross.get(column, []) if r.visible(self.clock)]
         out += [(r, f"http://{host}{r.current_path(self.clock)}") for r, host in self.plan.mirrors.get(column, [])
                 if r.visible(self.clock)]
+        out += [(r, f"https://{self.host}{r.current_path(self.clock)}") for r in self.plan.schemes.get(column, [])
+                if r.visible(self.clock)]
         return out
 
     def lookup(self, path: str):
