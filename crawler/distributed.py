@@ -25,8 +25,39 @@ def redis_settings(redis_url: str, site: str, crawl_id: str) -> dict:
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:dupefilter",
-        "EXTENSIONS": {"crawler.distributed.WaitForPeers": 600},
+        "EXTENSIONS": {"crawler.distributed.WaitForPeers": 600,
+                       "crawler.distributed.ExpireCrawlKeys": 610},
     }
+
+
+class ExpireCrawlKeys:
+    """A finished crawl's Redis keys go after a while instead of piling up.
+
+    Each worker, as it stops, gives the crawl's queue and dupefilter a time to live
+    (GONGKAI_CRAWL_KEYS_TTL, a week by default), so the last one to stop sets the
+    final one: a worker joining the same crawl later that week still skips what its
+    peers fetched, and a daily crawl does not leave a dupefilter behind every day.
+    """
+
+    def __init__(self, crawler, ttl: int):
+        self.crawler = crawler
+        self.ttl = ttl
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if "scrapy_redis" not in settings.get("SCHEDULER", ""):
+            raise NotConfigured
+        return cls(crawler, settings.getint("GONGKAI_CRAWL_KEYS_TTL", 7 * 24 * 3600))
+
+    def closed(self, spider, reason):
+        from scrapy_redis.connection import get_redis_from_settings
+
+        settings = self.crawler.settings
+        server = get_redis_from_settings(settings)
+        for key in (settings["SCHEDULER_QUEUE_KEY"], settings["SCHEDULER_DUPEFILTER_KEY"]):
+            server.expire(key, self.ttl)     # ours have no %(spider)s to fill in
 
 
 class WaitForPeers:

@@ -6,6 +6,7 @@ import sys
 import time
 
 import pytest
+from redis import Redis
 
 from archive import db
 from gongkai.portal.model import build_portal
@@ -58,6 +59,11 @@ def test_two_workers_archive_every_report_exactly_once(redis_url, tmp_path):
         [line for _, err in outputs for line in err.splitlines() if "ERROR" in line]
     runs = list(database.query("select * from crawl_runs"))
     assert sum(run["report_pages"] for run in runs) == len(report_paths)
+    # the crawl's dupefilter stays for late peers, but not for ever
+    redis = Redis.from_url(redis_url)
+    key = "gongkai:huichang:shared:dupefilter"
+    assert redis.scard(key) > len(report_paths)
+    assert 6 * 24 * 3600 < redis.ttl(key) <= 7 * 24 * 3600
 
 
 def test_two_workers_share_a_hanweb_crawl_with_post_pagination(redis_url, tmp_path):
