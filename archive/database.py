@@ -230,8 +230,7 @@ def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, c
                 result["checks"] = run_checks(result, previous)
             report_id = _insert_report(database, agency_id, report, result, counts,
                                        histories.get(report.url, []), superseded_by=primary_id)
-            _insert_changes(database, data_dir, report_id, report, result,
-                            histories.get(report.url, []), counts)
+            _insert_changes(database, data_dir, report_id, report, result, histories, counts)
             if primary_id is None:
                 primary_id, primary = report_id, result
         previous = primary
@@ -264,11 +263,24 @@ def _build_versions(database, data_dir) -> dict[str, list[Version]]:
 
 
 def _insert_changes(database, data_dir, report_id, report: ArchivedReport, latest: dict,
-                    versions: list[Version], counts) -> None:
-    """How a report changed after it was first archived: edited, removed, restored."""
-    extracted = {report.capture.get("payload_sha256"): latest}
-    # Figures read from an attached document are not in the page's versions.
-    page_figures = latest.get("source_url", report.url) == report.url
+                    histories: dict, counts) -> None:
+    """How a report changed after it was first archived: edited, removed, restored; and
+    when its figures are in an attached document, how that document changed."""
+    source = latest.get("source_url", report.url)
+    on_page = source == report.url
+    _url_changes(database, data_dir, report_id, report.url, report.metadata,
+                 histories.get(report.url, []), counts, figures=on_page,
+                 known={report.capture.get("payload_sha256"): latest} if on_page else {})
+    if not on_page:
+        _url_changes(database, data_dir, report_id, source, report.metadata,
+                     histories.get(source, []), counts, figures=True, known={})
+
+
+def _url_changes(database, data_dir, report_id, url: str, metadata: dict,
+                 versions: list[Version], counts, *, figures: bool, known: dict) -> None:
+    """The changes between one URL's versions; `figures`: whether the report's figures
+    are read from this URL (else only its text is compared)."""
+    extracted = dict(known)
     last_content: tuple[Version, dict] | None = None
     previous: Version | None = None
     for version in versions:
@@ -277,25 +289,24 @@ def _insert_changes(database, data_dir, report_id, report: ArchivedReport, lates
             if version.payload_sha256 not in extracted:
                 capture = next(database.query("select * from responses where id = ?",
                                               [version.capture_id]))
-                extracted[version.payload_sha256] = _extract(data_dir, capture, report.metadata)
+                extracted[version.payload_sha256] = _extract(data_dir, capture, metadata)
             result = extracted[version.payload_sha256]
             if last_content and last_content[0].payload_sha256 != version.payload_sha256:
                 before = last_content[1]
                 change = ("edited", text_diff(before.get("text") or "", result.get("text") or ""),
                           figure_changes(before["figures"], result["figures"])
-                          if page_figures else [])
+                          if figures else [])
             elif last_content and previous is not last_content[0]:
                 change = ("restored", "", [])
             if change:
-                _insert_change(database, report_id, report.url, last_content[0], version, *change)
+                _insert_change(database, report_id, url, last_content[0], version, *change)
             last_content = (version, result)
         elif version.kind in ("not_found", "soft_404", "redirect") and last_content and \
                 previous is last_content[0]:
             kind, note = "removed", ""
             if version.kind == "redirect":
                 kind, note = "moved", _location(database, data_dir, version)
-            _insert_change(database, report_id, report.url, last_content[0], version, kind,
-                           note, [])
+            _insert_change(database, report_id, url, last_content[0], version, kind, note, [])
             change = True
         counts["changes"] += bool(change)
         previous = version

@@ -3,11 +3,13 @@ in its own process, WARC files, the SQLite build and a Datasette process."""
 
 import hashlib
 import json
+import re
 import urllib.parse
 import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from archive import db
 from archive.warc import read_record
@@ -15,7 +17,7 @@ from gongkai.portal.model import build_portal
 from gongkai.portal.server import PortalServer
 from gongkai.portal.truth import ground_truth
 
-from conftest import datasette, gongkai
+from conftest import REPO, datasette, gongkai
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +157,17 @@ def test_reports_link_to_their_archived_copy_served_from_the_warc(pipeline):
         assert response.headers["Content-Security-Policy"].startswith("sandbox")
         body = response.read()
     assert hashlib.sha256(body).hexdigest() == report["payload_sha256"]
+
+
+def test_every_canned_query_runs_and_names_its_columns_in_chinese(pipeline):
+    metadata = yaml.safe_load((REPO / "datasette" / "metadata.yml").read_text(encoding="utf-8"))
+    queries = metadata["databases"]["gongkai"]["queries"]
+    params = {"q": "复议", "report_id": 1}
+    assert {"search", "changed_after_publication"} <= set(queries)
+    for name, query in queries.items():
+        wanted = {p: params[p] for p in set(re.findall(r":(\w+)", query["sql"]))}
+        result = get_json(pipeline, f"/gongkai/{name}.json", _shape="objects", **wanted)
+        assert result.get("ok", True), (name, result)
+        assert any(re.search("[\u4e00-\u9fff]", column) for column in result["columns"]), name
+        if name in ("search", "report_figures", "applications_by_year"):
+            assert result["rows"], name

@@ -91,3 +91,30 @@ def test_a_moved_report_points_at_its_new_address(history):
     [change] = database.query("select * from report_changes where report_id = ?",
                               [old_row["id"]])
     assert change["kind"] == "moved" and urlsplit(new).path in change["text_diff"]
+
+
+def test_an_edit_to_the_attached_document_that_holds_the_figures_is_recorded(tmp_path):
+    """On 湖口县's TRS portal the report's tables are in an attached PDF: the edit
+    replaces the PDF at the same URL, and the change is read from the PDF's versions."""
+    web = build_portal(seed=6, families=["trs"], faults=["edited"], agencies=10)
+    with PortalServer(web) as server:
+        for day in ("2021-03-01", "2021-04-01"):          # the edit falls between the two
+            web.as_of = date.fromisoformat(day)
+            gongkai("crawl", "hukou", "--proxy", server.proxy_url, "--data", tmp_path)
+        truth = ground_truth(web)
+    gongkai("extract", "--data", tmp_path)
+    edited = by_fault(truth, lambda r: r.get("edited_on"))
+    [attachment] = edited["attachments"]
+    assert attachment["kind"] == "pdf"
+    before, after = edited["versions"][0]["figures"], edited["versions"][1]["figures"]
+    expected = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    database = db.open_database(tmp_path)
+    [report] = database.query("select * from reports where url = ?", [edited["url"]])
+    assert report["source_url"] == attachment["url"]
+    [change] = database.query("select * from report_changes where report_id = ? and url = ?",
+                              [report["id"], attachment["url"]])
+    assert change["kind"] == "edited"
+    changes = json.loads(change["figure_changes"])
+    assert {c["key"] for c in changes} == expected
+    assert all(c["before"] == before[c["key"]] and c["after"] == after[c["key"]]
+               for c in changes)
