@@ -245,3 +245,17 @@ def test_layout_and_label_variants_read_by_labels(template, variant):
     assert result["figures"] == with_derived(figures)
     assert result["warnings"] == []
     assert result["template"] == template
+
+
+def test_a_page_nested_too_deep_says_where_reading_stopped():
+    """libxml2 gives up 256 elements down and keeps what it had: the figures found
+    before that point stay, and the warning says the rest was not read."""
+    figures = sample_figures("t2019")
+    page = html_report("t2019", figures)
+    deep = 300
+    cut = page.replace("<p>五、存在的主要问题", "<div>" * deep + "<p>五、存在的主要问题", 1)
+    result = extract_document(cut.encode(), content_type="text/html; charset=utf-8")
+    assert any(w.startswith("the page was read only up to line") and "depth" in w
+               for w in result["warnings"])
+    assert {k: v for k, v in result["figures"].items() if k in figures} == figures
+    assert not extract_document(page.encode(), content_type="text/html")["warnings"]

@@ -444,7 +444,12 @@ def parse_html(text: str) -> Document:
     body = body if body is not None else root
     images = [img.get("src").strip() for img in body.iter("img")
               if (img.get("src") or "").strip() and not _CHROME_IMAGE.search(img.get("src"))]
-    return Document(blocks=linearize(body), kind="html", meta=meta, root=root, images=images)
+    # libxml2 stops at a fatal error (elements nested over 256 deep) and keeps what it
+    # read so far: the rest of the page is missing from the result, which must say so.
+    warnings = [f"the page was read only up to line {error.line}: {error.message}"
+                for error in _HTML_PARSER.error_log if error.level_name == "FATAL"]
+    return Document(blocks=linearize(body), kind="html", meta=meta, root=root, images=images,
+                    warnings=warnings)
 
 
 # ---------------------------------------------------------------- plain text
