@@ -2,6 +2,7 @@
 portal's generators (reportlab PDF, python-docx, openpyxl, xlwt, Pillow), against the truth."""
 
 import io
+import zipfile
 
 import pytest
 
@@ -167,3 +168,22 @@ def test_gongkai_eval_measures_every_form(tmp_path):
         if group["cells"]:
             assert group["precision"] == 1.0, key
             assert group["recall"] >= 0.995, key
+
+
+@pytest.mark.parametrize("form", ["docx", "xlsx"])
+def test_a_zip_that_unpacks_too_big_is_refused_with_a_warning(web, form):
+    """A real DOCX/XLSX with a 300 MB member of zeros (about 300 KB packed): it is
+    named as too big to read instead of being unpacked into memory."""
+    site, report, _ = sample(web, "t2021")
+    buffer = io.BytesIO(document_bytes(report.at(site.clock), form))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("docProps/padding.bin", "w", force_zip64=True) as member:
+            chunk = bytes(1 << 20)
+            for _ in range(300):
+                member.write(chunk)
+    data = buffer.getvalue()
+    assert len(data) < 2 << 20
+    result = extract_document(data, filename=f"附件.{form}")
+    assert result["form"] == form and result["figures"] == {}
+    [warning] = result["warnings"]
+    assert warning.startswith(f"{form.upper()} unpacks to") and "kept in the archive" in warning

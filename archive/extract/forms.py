@@ -12,6 +12,9 @@ import zipfile
 from .document import Document, parse as parse_markup
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# DOCX and XLSX are zip files: a few hundred KB can unpack to gigabytes (a zip bomb,
+# or a sheet of a million blank rows), more than extraction may hold in memory.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 
 
@@ -43,6 +46,12 @@ def _ole_kind(data: bytes) -> str:
     return "unknown"
 
 
+def _unpacked_bytes(data: bytes) -> int:
+    """What the zip's members add up to, as its directory declares them: zipfile
+    never hands out more of a member than its declared size."""
+    return sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+
+
 def sniff(data: bytes | str, filename: str | None = None,
           content_type: str | None = None) -> str:
     """'pdf' | 'docx' | 'xlsx' | 'xls' | 'doc' | 'ofd' | 'zip' | 'image' | 'markup' | 'unknown'."""
@@ -63,6 +72,11 @@ def sniff(data: bytes | str, filename: str | None = None,
 def parse(data: bytes | str, *, filename: str | None = None,
           content_type: str | None = None) -> Document:
     kind = sniff(data, filename, content_type)
+    if kind in ("docx", "xlsx") and _unpacked_bytes(data) > MAX_UNPACKED_BYTES:
+        return Document(blocks=[], kind=kind, warnings=[
+            f"{kind.upper()} unpacks to {_unpacked_bytes(data) / 2**20:,.0f} MB, over the "
+            f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MB extraction reads: not read; the file is "
+            "kept in the archive"])
     if kind == "pdf":
         from .pdf import parse_pdf
         return parse_pdf(data)
