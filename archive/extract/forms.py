@@ -72,9 +72,9 @@ def sniff(data: bytes | str, filename: str | None = None,
 def parse(data: bytes | str, *, filename: str | None = None,
           content_type: str | None = None) -> Document:
     kind = sniff(data, filename, content_type)
-    if kind in ("docx", "xlsx") and _unpacked_bytes(data) > MAX_UNPACKED_BYTES:
+    if kind in ("docx", "xlsx") and (unpacked := _unpacked_bytes(data)) > MAX_UNPACKED_BYTES:
         return Document(blocks=[], kind=kind, warnings=[
-            f"{kind.upper()} unpacks to {_unpacked_bytes(data) / 2**20:,.0f} MB, over the "
+            f"{kind.upper()} unpacks to {unpacked / 2**20:,.0f} MB, over the "
             f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MB extraction reads: not read; the file is "
             "kept in the archive"])
     if kind == "pdf":
