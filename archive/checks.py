@@ -22,10 +22,6 @@ _ABSENT = object()   # an unreadable cell: the key is missing from figures
 # ---------------------------------------------------------------- arithmetic
 
 
-def _term(figures: dict, key: str, sign: int = 1) -> tuple[str, object, int]:
-    return key, figures.get(key, _ABSENT), sign
-
-
 def _side_sum(terms: list[tuple], side: int, blank: list, unreadable: list, moves: set):
     """Σ of one side's known terms; its unknowns go to `blank` or `unreadable`."""
     known = []
@@ -120,7 +116,8 @@ _SPLIT_KEYS = tuple(k for p in L.OTHER_HANDLING_PARTS for k in _row_keys(p))
 
 
 def _terms(figures: dict, keys) -> list[tuple[str, object, int]]:
-    """`_term` over many keys, with a plus sign."""
+    """An equation's (key, value, sign) terms, all counting plus; a key the figures
+    lack has the value _ABSENT."""
     return [(k, figures.get(k, _ABSENT), 1) for k in keys]
 
 

@@ -176,16 +176,19 @@ def _extract(data_dir, capture: dict, metadata: dict) -> dict:
                                    "agency": metadata.get("unit")})
 
 
-def _extract_report(data_dir, report: ArchivedReport) -> dict:
+def _extract_report(data_dir, report: ArchivedReport, extracted: dict) -> dict:
     """The report page; or, when its tables are in an attached document, that document
-    with the page's own title, date and text around it."""
+    with the page's own title, date and text around it. What it reads goes into
+    `extracted` by payload sha256, so the report's history reads nothing twice."""
     page = _extract(data_dir, report.capture, report.metadata)
     page["source_url"], page["source_capture"] = report.url, report.capture["id"]
+    extracted[report.capture.get("payload_sha256")] = page
     if page["figures"]:
         return page
     for attachment, response in report.attachments:
         document = _extract(data_dir, response, {**report.metadata,
                                                  "list_title": page.get("title")})
+        extracted[response.get("payload_sha256")] = document
         if not document["figures"]:
             continue
         merged = {**document,
@@ -202,7 +205,9 @@ def _extract_report(data_dir, report: ArchivedReport) -> dict:
 
 def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, counts) -> None:
     """One agency's reports, in year order so each is checked against the year before."""
-    results = [(report, _extract_report(data_dir, report)) for report in group]
+    extracted = {report.url: {} for report in group}
+    results = [(report, _extract_report(data_dir, report, extracted[report.url]))
+               for report in group]
     first = group[0].metadata
     names = [result.get("agency") for _, result in results if result.get("agency")]
     agency_id = database["agencies"].insert({
@@ -230,7 +235,8 @@ def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, c
                 result["checks"] = run_checks(result, previous)
             report_id = _insert_report(database, agency_id, report, result, counts,
                                        histories.get(report.url, []), superseded_by=primary_id)
-            _insert_changes(database, data_dir, report_id, report, result, histories, counts)
+            _insert_changes(database, data_dir, report_id, report, result, histories, counts,
+                            extracted[report.url])
             if primary_id is None:
                 primary_id, primary = report_id, result
         previous = primary
@@ -263,17 +269,19 @@ def _build_versions(database, data_dir) -> dict[str, list[Version]]:
 
 
 def _insert_changes(database, data_dir, report_id, report: ArchivedReport, latest: dict,
-                    histories: dict, counts) -> None:
+                    histories: dict, counts, extracted: dict) -> None:
     """How a report changed after it was first archived: edited, removed, restored; and
     when its figures are in an attached document, how that document changed."""
     source = latest.get("source_url", report.url)
     on_page = source == report.url
     _url_changes(database, data_dir, report_id, report.url, report.metadata,
-                 histories.get(report.url, []), counts, figures=on_page,
-                 known={report.capture.get("payload_sha256"): latest} if on_page else {})
+                 histories.get(report.url, []), counts, figures=on_page, known=extracted)
     if not on_page:
-        _url_changes(database, data_dir, report_id, source, report.metadata,
-                     histories.get(source, []), counts, figures=True, known={})
+        # read with the hints _extract_report gave the document, so the versions compare
+        page = extracted[report.capture.get("payload_sha256")]
+        _url_changes(database, data_dir, report_id, source,
+                     {**report.metadata, "list_title": page.get("title")},
+                     histories.get(source, []), counts, figures=True, known=extracted)
 
 
 def _url_changes(database, data_dir, report_id, url: str, metadata: dict,

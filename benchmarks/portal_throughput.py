@@ -28,19 +28,25 @@ def targets(web, rng: random.Random, n: int = 2000) -> list[str]:
     for _ in range(n):
         site = sites[rng.randrange(len(sites))]
         r = site.reports[rng.randrange(len(site.reports))]
-        host = f"http://{site.host}"
-        roll = rng.random()
-        if roll < 0.7:
-            out.append(host + r.current_path(site.clock))
-        elif site.family == "ganzhou":
-            out.append(f"{host}/hcxxxgk/{r.agency.column_id}/xxgk_list.shtml")
-        elif site.family == "trs":
-            out.append(f"{host}{site.column_folder(r.agency)}")
-        elif site.family == "hanweb":
-            out.append(f"{host}/col/col1229351148/index.html")
+        if rng.random() < 0.7:
+            out.append(f"http://{site.host}{r.current_path(site.clock)}")
         else:
-            out.append(f"{host}/gkmlpt/api/all/2771?page={rng.randint(1, 3)}&sid=755038")
+            # only gkmlpt lists are paged by the URL (and draw a page number)
+            page = rng.randint(1, 3) if site.family == "gkmlpt" else 1
+            out.append(list_url(site, r.agency, page))
     return out
+
+
+def list_url(site, agency, page: int = 1) -> str:
+    """The list a crawler reads a body's reports from, in each family's form."""
+    host = f"http://{site.host}"
+    if site.family == "ganzhou":
+        return f"{host}/hcxxxgk/{agency.column_id}/xxgk_list.shtml"
+    if site.family == "trs":
+        return f"{host}{site.column_folder(agency)}"
+    if site.family == "hanweb":
+        return f"{host}/col/col1229351148/index.html"
+    return f"{host}/gkmlpt/api/all/2771?page={page}&sid=755038"
 
 
 def crawl_order(web, rng: random.Random, bodies: int = 300) -> list[str]:
@@ -53,16 +59,8 @@ def crawl_order(web, rng: random.Random, bodies: int = 300) -> list[str]:
         reports = [r for r in site.reports if r.agency is agency] if len(site.reports) < 5000 else \
             [site.report(agency.code, y) for y in site.years]
         reports = [r for r in reports if r is not None]
-        host = f"http://{site.host}"
-        if site.family == "ganzhou":
-            out.append(f"{host}/hcxxxgk/{agency.column_id}/xxgk_list.shtml")
-        elif site.family == "trs":
-            out.append(f"{host}{site.column_folder(agency)}")
-        elif site.family == "hanweb":
-            out.append(f"{host}/col/col1229351148/index.html")
-        else:
-            out.append(f"{host}/gkmlpt/api/all/2771?page=1&sid=755038")
-        out += [host + r.current_path(site.clock) for r in reports]
+        out.append(list_url(site, agency))
+        out += [f"http://{site.host}{r.current_path(site.clock)}" for r in reports]
     return out
 
 

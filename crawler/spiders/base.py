@@ -8,6 +8,8 @@ functions in crawler/families/.
 
 from __future__ import annotations
 
+import re
+
 import scrapy
 from scrapy.http import TextResponse
 
@@ -20,6 +22,10 @@ class RegistrySpider(scrapy.Spider):
     """A spider crawling one registry site (`-a site=NAME`, optional `-a base_url=URL`)."""
 
     default_site = ""
+    # The registry's `discovery` entries this family reads as regular expressions:
+    # each becomes an attribute of the same name, compiled once.
+    discovery_patterns: tuple[str, ...] = ()
+    max_nav_depth = 2       # how far navigation pages are followed, unless the registry says
 
     def __init__(self, site: str | None = None, base_url: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,6 +40,9 @@ class RegistrySpider(scrapy.Spider):
         spider.site = load_site(spider._site_name, base_url)
         spider.allowed_domains = list(spider.site.allowed_hosts)
         spider.discovery = spider.site.discovery
+        for name in cls.discovery_patterns:
+            setattr(spider, name, re.compile(spider.discovery[name]))
+        spider.max_nav_depth = int(spider.discovery.get("max_nav_depth", cls.max_nav_depth))
         return spider
 
     def entry_urls(self) -> list[str]:

@@ -9,7 +9,6 @@ about each report.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import scrapy
@@ -23,16 +22,8 @@ from crawler.spiders.base import RegistrySpider
 class GanzhouSpider(RegistrySpider):
     name = "ganzhou"
     default_site = "huichang"
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        discovery = spider.site.discovery
-        spider.nav_page = re.compile(discovery["nav_page"])
-        spider.list_page = re.compile(discovery["list_page"])
-        spider.column_title = re.compile(discovery["column_title"])
-        spider.max_nav_depth = int(discovery.get("max_nav_depth", 3))
-        return spider
+    discovery_patterns = ("nav_page", "list_page", "column_title")
+    max_nav_depth = 3
 
     async def start(self):
         for entry in self.site.entries:

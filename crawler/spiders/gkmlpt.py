@@ -8,7 +8,6 @@ attachments.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import scrapy
@@ -20,13 +19,7 @@ from crawler.spiders.base import RegistrySpider
 class GkmlptSpider(RegistrySpider):
     name = "gkmlpt"
     default_site = "sgwjq"
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.column_title = re.compile(spider.discovery["column_title"])
-        spider.report_path = re.compile(spider.discovery["report_path"])
-        return spider
+    discovery_patterns = ("column_title", "report_path")
 
     async def start(self):
         for url in self.entry_urls():

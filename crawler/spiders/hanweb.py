@@ -20,15 +20,12 @@ from crawler.spiders.base import RegistrySpider
 class HanwebSpider(RegistrySpider):
     name = "hanweb"
     default_site = "shangyu"
+    discovery_patterns = ("column_page", "column_title")
 
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.column_page = re.compile(spider.discovery["column_page"])
-        spider.column_title = re.compile(spider.discovery["column_title"])
-        # `{column}` stands for the column id: a column's own articles are art_<id>_….
-        spider.report_path = spider.discovery["report_path"]
-        return spider
+    @property
+    def report_path(self) -> str:
+        """A column's own articles, `{column}` standing for its id (art_<id>_…)."""
+        return self.discovery["report_path"]
 
     async def start(self):
         for url in self.entry_urls():

@@ -7,7 +7,6 @@ every report page and its attachments.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import scrapy
@@ -20,15 +19,7 @@ from crawler.spiders.base import RegistrySpider
 class TrsSpider(RegistrySpider):
     name = "trs"
     default_site = "hukou"
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.nav_page = re.compile(spider.discovery["nav_page"])
-        spider.list_page = re.compile(spider.discovery["list_page"])
-        spider.column_title = re.compile(spider.discovery["column_title"])
-        spider.max_nav_depth = int(spider.discovery.get("max_nav_depth", 2))
-        return spider
+    discovery_patterns = ("nav_page", "list_page", "column_title")
 
     async def start(self):
         for url in self.entry_urls():

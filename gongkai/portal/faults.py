@@ -42,7 +42,7 @@ CHALLENGE_HOSTS = {"challenge_412": "www.jxyy.gov.cn", "challenge_521": "www.ful
 
 
 class FaultSet:
-    """A set of fault names; ``FaultSet.all()``, ``FaultSet.none()``, ``FaultSet.parse("a,b")``."""
+    """A set of fault names; ``FaultSet()`` (none), ``FaultSet.all()``, ``FaultSet.parse("a,b")``."""
 
     def __init__(self, names=()):
         names = frozenset(names)
@@ -54,10 +54,6 @@ class FaultSet:
     @classmethod
     def all(cls) -> "FaultSet":
         return cls(FAULTS)
-
-    @classmethod
-    def none(cls) -> "FaultSet":
-        return cls()
 
     @classmethod
     def parse(cls, spec) -> "FaultSet":

@@ -249,21 +249,10 @@ class Portal:
     def place(self, report: Report) -> None:
         from .forms import ganzhou_attachments
 
-        report.path = self.report_path(report, report.appeared, "")
-        report.attachments = ganzhou_attachments(report)
-        report.extra_defects = [d for d in report.extra_defects if d["kind"] != "no_text"]
-        if report.form == "image":
-            report.extra_defects.append({"kind": "no_text", "images": [a.path for a in report.attachments]})
+        report.relocate(self.report_path(report, report.appeared, ""), ganzhou_attachments)
 
     def redate(self, report: Report, declared: datetime, appeared: date) -> None:
-        from .clock import Timeline
-
-        if report.timeline is None:
-            report.timeline = Timeline(declared.date(), appeared)
-        report.published_at = declared
-        report.published = declared.date()
-        report.timeline.declared = declared.date()
-        report.timeline.appeared = appeared
+        report.redate(declared, appeared)
         self.place(report)
 
     def column_of(self, report: Report) -> str:

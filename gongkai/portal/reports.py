@@ -101,6 +101,24 @@ class Report:
             return [self.path, self.timeline.move.new_path]
         return [self.path]
 
+    def relocate(self, path: str, attachments_of: Callable[["Report"], list]) -> None:
+        """A (new) URL, then the attachments that follow from it (their folder is the
+        page's); an image-only report names its images again."""
+        self.path = path
+        self.attachments = attachments_of(self)
+        self.extra_defects = [d for d in self.extra_defects if d["kind"] != "no_text"]
+        if self.form == "image":
+            self.extra_defects.append({"kind": "no_text", "images": [a.path for a in self.attachments]})
+
+    def redate(self, declared: datetime, appeared: date) -> None:
+        """The date the report declares, and the day it really appeared."""
+        if self.timeline is None:
+            self.timeline = Timeline(declared.date(), appeared)
+        self.published_at = declared
+        self.published = declared.date()
+        self.timeline.declared = declared.date()
+        self.timeline.appeared = appeared
+
     def at(self, clock: Clock) -> "Report":
         """The report as the server shows it on the clock's day (the pre-edit version before
         an edit takes effect), with its content resolved."""

@@ -110,17 +110,10 @@ class FamilySite:
 
     def place(self, report: Report) -> None:
         """(Re)compute the URL and attachments from the report's appearance date."""
-        report.path = self.report_path(report, report.timeline.appeared, "")
-        report.attachments = self.attachments_for(report)
-        report.extra_defects = [d for d in report.extra_defects if d["kind"] != "no_text"]
-        if report.form == "image":
-            report.extra_defects.append({"kind": "no_text", "images": [a.path for a in report.attachments]})
+        report.relocate(self.report_path(report, report.timeline.appeared, ""), self.attachments_for)
 
     def redate(self, report: Report, declared: datetime, appeared: date) -> None:
-        report.published_at = declared
-        report.published = declared.date()
-        report.timeline.declared = declared.date()
-        report.timeline.appeared = appeared
+        report.redate(declared, appeared)
         self.place(report)
 
     def _build_contents(self, agency_code: str) -> dict:
