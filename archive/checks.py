@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from itertools import repeat
 
-from archive.extract import labels as L
+from gongkai.archive.extract import labels as L
 
 PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE = "PASS", "FAIL", "UNCERTAIN", "NOT_ASSESSABLE"
 

@@ -14,14 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from archive import db
-from archive.checks import run_checks
-from archive.extract import extract_document
-from archive.encoding import decode
-from archive.search import segment
-from archive.versions import (SOFT_404_MAX_BYTES, Version, figure_changes, history, is_soft_404,
+from gongkai.archive import db
+from gongkai.archive.checks import run_checks
+from gongkai.archive.extract import extract_document
+from gongkai.archive.encoding import decode
+from gongkai.archive.search import segment
+from gongkai.archive.versions import (SOFT_404_MAX_BYTES, Version, figure_changes, history, is_soft_404,
                               text_diff)
-from archive.warc import read_capture, read_record
+from gongkai.archive.warc import read_capture, read_record
 
 DERIVED_TABLES = ["report_tokens_fts", "report_tokens", "report_changes", "versions", "warnings",
                   "checks", "figures", "reports", "agencies"]

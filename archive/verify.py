@@ -13,8 +13,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive import db
-from archive.warc import OPEN_SUFFIX, WARC_DIR
+from gongkai.archive import db
+from gongkai.archive.warc import OPEN_SUFFIX, WARC_DIR
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive import db
+from gongkai.archive import db
 
 WARC_DIR = "warc"
 INCOMPLETE_DIR = "incomplete"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 HERE = Path(__file__).resolve().parent
 SAME_CONCURRENCY = ["-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",

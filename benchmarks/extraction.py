@@ -21,12 +21,12 @@ import time
 
 import lxml.html
 
-from archive.extract import extract_document
+from gongkai.archive.extract import extract_document
 
 
 def report_pages(seed: int, agencies: int) -> list[bytes]:
-    from gongkai.portal.model import build_portal
-    from gongkai.portal.truth import report_truth
+    from simulator.model import build_portal
+    from simulator.truth import report_truth
 
     web = build_portal(seed=seed, families="all", agencies=agencies)
     pages = []

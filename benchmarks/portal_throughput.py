@@ -15,8 +15,8 @@ import random
 import threading
 import time
 
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 MAX_REQUESTS = 200_000  # a hard bound besides the time limit
 

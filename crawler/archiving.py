@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy import signals
 
-from archive.warc import WarcStore
+from gongkai.archive.warc import WarcStore
 
 
 def archive_store(crawler) -> WarcStore:

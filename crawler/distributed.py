@@ -25,8 +25,8 @@ def redis_settings(redis_url: str, site: str, crawl_id: str) -> dict:
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:dupefilter",
-        "EXTENSIONS": {"crawler.distributed.WaitForPeers": 600,
-                       "crawler.distributed.ExpireCrawlKeys": 610},
+        "EXTENSIONS": {"gongkai.crawler.distributed.WaitForPeers": 600,
+                       "gongkai.crawler.distributed.ExpireCrawlKeys": 610},
     }
 
 

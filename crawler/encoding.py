@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy.http import TextResponse
 
-from archive.encoding import detect_encoding
+from gongkai.archive.encoding import detect_encoding
 
 
 class EncodingMiddleware:

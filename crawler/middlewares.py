@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import sleep
 
-from crawler.archiving import archive_store
+from gongkai.crawler.archiving import archive_store
 
 
 class WarcCaptureMiddleware:

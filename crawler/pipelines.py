@@ -7,7 +7,7 @@ or `attachment` (a document linked from a report page: url, report_url, name).
 
 from __future__ import annotations
 
-from crawler.archiving import archive_store
+from gongkai.crawler.archiving import archive_store
 
 
 class ReportMetadataPipeline:

@@ -12,7 +12,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from crawler.archiving import archive_store
+from gongkai.crawler.archiving import archive_store
 
 
 class RecheckKnownReports:

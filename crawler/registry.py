@@ -12,7 +12,7 @@ from importlib.resources import files
 from urllib.parse import urlsplit
 
 # Read as package resources so the registry also works from a Scrapyd egg.
-SITES = files("crawler") / "sites"
+SITES = files("gongkai.crawler") / "sites"
 
 
 class UnknownSite(LookupError):

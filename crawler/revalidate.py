@@ -12,8 +12,8 @@ from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from archive import db
-from archive.warc import read_capture
+from gongkai.archive import db
+from gongkai.archive.warc import read_capture
 
 
 class AlwaysRevalidatePolicy(RFC2616Policy):

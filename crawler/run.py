@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler import settings as project_settings
-from crawler.distributed import redis_settings
-from crawler.registry import load_site
+from gongkai.crawler import settings as project_settings
+from gongkai.crawler.distributed import redis_settings
+from gongkai.crawler.registry import load_site
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ import socket
 
 from scrapy import signals
 
-from archive.db import when_unlocked
-from archive.warc import pid_alive, utc_now
-from crawler.archiving import archive_store
+from gongkai.archive.db import when_unlocked
+from gongkai.archive.warc import pid_alive, utc_now
+from gongkai.crawler.archiving import archive_store
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """Scrapy settings for gongkai. Polite by default: these are public servants' servers."""
 
 BOT_NAME = "gongkai"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["gongkai.crawler.spiders"]
+NEWSPIDER_MODULE = "gongkai.crawler.spiders"
 
 # ASCII only: header values travel as Latin-1, and a Chinese name arrives mangled.
 USER_AGENT = ("gongkai/0.1 (+https://github.com/gongkai-archive/gongkai; archive of "
@@ -22,32 +22,32 @@ TELNETCONSOLE_ENABLED = False
 # from the archive (HttpCache, 900), decompress (590), then recognise challenge
 # pages (589) and fix the encoding (585) on the real body, before retries (550).
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.ProxyMiddleware": 740,  # before Scrapy's HttpProxyMiddleware (750)
-    "crawler.middlewares.WarcCaptureMiddleware": 950,
-    "crawler.challenges.ChallengeMiddleware": 589,
-    "crawler.encoding.EncodingMiddleware": 585,
+    "gongkai.crawler.middlewares.ProxyMiddleware": 740,  # before Scrapy's HttpProxyMiddleware (750)
+    "gongkai.crawler.middlewares.WarcCaptureMiddleware": 950,
+    "gongkai.crawler.challenges.ChallengeMiddleware": 589,
+    "gongkai.crawler.encoding.EncodingMiddleware": 585,
     # Retries of 5xx and timeouts wait before asking again (Scrapy's retry has no backoff).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "gongkai.crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time after
 RETRY_BACKOFF_MAX = 60.0  # and never longer, whatever Retry-After asks
 
 # Recrawls send conditional requests validated against the archive.
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "crawler.revalidate.AlwaysRevalidatePolicy"
-HTTPCACHE_STORAGE = "crawler.revalidate.WarcCacheStorage"
+HTTPCACHE_POLICY = "gongkai.crawler.revalidate.AlwaysRevalidatePolicy"
+HTTPCACHE_STORAGE = "gongkai.crawler.revalidate.WarcCacheStorage"
 # A portal's own links under the other of http/https are asked for under the
 # registry's scheme, next to the spider, so everything after sees one URL per page.
 SPIDER_MIDDLEWARES = {
-    "crawler.schemes.CanonicalSchemeMiddleware": 950,
+    "gongkai.crawler.schemes.CanonicalSchemeMiddleware": 950,
 }
 EXTENSIONS = {
-    "crawler.runs.CrawlRunRecorder": 500,
-    "crawler.recheck.RecheckKnownReports": 510,
+    "gongkai.crawler.runs.CrawlRunRecorder": 500,
+    "gongkai.crawler.recheck.RecheckKnownReports": 510,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ReportMetadataPipeline": 300,
+    "gongkai.crawler.pipelines.ReportMetadataPipeline": 300,
 }
 
 # Where WARC files and gongkai.db live (`gongkai --data DIR`).

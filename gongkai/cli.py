@@ -12,7 +12,11 @@ from pathlib import Path
 
 import click
 
-DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+import gongkai.crawler
+
+# The datasette/ folder sits beside crawler/ both in a checkout (crawler/, datasette/)
+# and in an installed wheel (gongkai/crawler/, gongkai/datasette/, as package data).
+DATASETTE_DIR = Path(gongkai.crawler.__file__).resolve().parents[1] / "datasette"
 data_option = click.option("--data", "data_dir", default="data", show_default=True,
                            type=click.Path(file_okay=False),
                            help="Folder holding the WARC files and gongkai.db.")
@@ -71,7 +75,7 @@ def _portal_options(command):
 
 
 def _build(seed, families, faults, agencies, years, as_of):
-    from gongkai.portal.model import build_portal
+    from simulator.model import build_portal
 
     kwargs = {}
     if families is not None:
@@ -98,7 +102,7 @@ def portal_serve(host, port, seed, families, faults, agencies, years, as_of):
     Unknown Host headers (127.0.0.1, localhost) get the 会昌县 site; the other simulated hosts
     answer by their Host header, or through this address used as an HTTP proxy.
     """
-    from gongkai.portal.server import PortalServer
+    from simulator.server import PortalServer
 
     web = _build(seed, families, faults, agencies, years, as_of)
     server = PortalServer(web, host=host, port=port)
@@ -123,7 +127,7 @@ def portal_serve(host, port, seed, families, faults, agencies, years, as_of):
 @_portal_options
 def portal_truth(out, base_url, seed, families, faults, agencies, years, as_of):
     """Write the ground truth of the simulated portal(s) as JSON (streamed)."""
-    from gongkai.portal.truth import write_truth
+    from simulator.truth import write_truth
 
     write_truth(_build(seed, families, faults, agencies, years, as_of), out, base_url)
 
@@ -131,7 +135,7 @@ def portal_truth(out, base_url, seed, families, faults, agencies, years, as_of):
 @portal.command("faults")
 def portal_faults():
     """List the faults `--faults` can plant."""
-    from gongkai.portal.faults import FAULTS
+    from simulator.faults import FAULTS
 
     for name, description in FAULTS.items():
         click.echo(f"{name:<20} {description}")
@@ -142,7 +146,7 @@ def portal_faults():
 @main.command()
 def sites():
     """List the portals in the site registry: name, family, base URL, allowed hosts, title."""
-    from crawler.registry import load_site, site_names
+    from gongkai.crawler.registry import load_site, site_names
 
     for name in site_names():
         site = load_site(name)
@@ -167,8 +171,8 @@ def sites():
 @data_option
 def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, data_dir):
     """Crawl SITE from the registry into the archive (or every site, with --all)."""
-    from crawler.registry import UnknownSite, load_site
-    from crawler.run import crawl as run_crawl
+    from gongkai.crawler.registry import UnknownSite, load_site
+    from gongkai.crawler.run import crawl as run_crawl
 
     if all_sites:
         if site or base_url:
@@ -197,7 +201,7 @@ def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, data
 
 def _crawl_all(redis_url, crawl_id, proxy, overrides, data_dir) -> None:
     """One `gongkai crawl SITE` process per site: Twisted's reactor runs once per process."""
-    from crawler.registry import site_names
+    from gongkai.crawler.registry import site_names
 
     shared = ["--data", data_dir, "--crawl-id", crawl_id]
     shared += ["--redis", redis_url] if redis_url else []
@@ -234,7 +238,7 @@ def _print_crawl_stats(stats: dict) -> None:
 def extract(file, as_json, data_dir):
     """Extract every archived report into gongkai.db, or one local FILE."""
     if file:
-        from archive.extract import extract_file
+        from gongkai.archive.extract import extract_file
 
         result = extract_file(file)
         if as_json:
@@ -242,7 +246,7 @@ def extract(file, as_json, data_dir):
         else:
             _print_single(result)
         return
-    from archive.database import build
+    from gongkai.archive.database import build
 
     counts = build(data_dir, progress=_progress("extracting"))
     click.echo(f"{counts['reports']} reports from {counts['agencies']} agencies: "
@@ -279,7 +283,7 @@ def _progress(label: str):
 @data_option
 def verify(data_dir):
     """Re-read every WARC record and check it against its digests and the index."""
-    from archive.verify import verify as verify_archive
+    from gongkai.archive.verify import verify as verify_archive
 
     report = verify_archive(data_dir)
     for problem in report.problems:
@@ -292,8 +296,7 @@ def verify(data_dir):
 
 @main.command("eval")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
-              default=lambda: str(Path(__file__).resolve().parents[2] / "shared" / "corpus"),
-              show_default="../shared/corpus", help="Folder of real reports with a manifest.json.")
+              default=None, show_default="../shared/corpus", help="Folder of real reports with a manifest.json.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Simulated portal seed.")
 @click.option("--agencies", default=24, show_default=True, type=int,
               help="Bodies in the simulated web (over its four portal families).")
@@ -302,9 +305,9 @@ def verify(data_dir):
 def eval_command(corpus, seed, agencies, jobs, as_json):
     """Measure extraction: cell recall and precision per form and template on the simulated
     portal's ground truth, and on the real reports of CORPUS when it is present."""
-    from archive.evaluate import run
+    from simulator.evaluate import DEFAULT_CORPUS, run
 
-    sys.exit(run(Path(corpus), seed, agencies, as_json, jobs))
+    sys.exit(run(Path(corpus or DEFAULT_CORPUS), seed, agencies, as_json, jobs))
 
 
 # -- serving -------------------------------------------------------------------
@@ -337,10 +340,10 @@ def serve(data_dir, host, port):
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
 def demo(data_dir, seed, port):
     """The main job on the built-in simulated portal: crawl, archive, extract, serve."""
-    from archive.database import build
-    from crawler.run import crawl as run_crawl
-    from gongkai.portal.model import build_portal
-    from gongkai.portal.server import PortalServer
+    from gongkai.archive.database import build
+    from gongkai.crawler.run import crawl as run_crawl
+    from simulator.model import build_portal
+    from simulator.server import PortalServer
 
     server = PortalServer(build_portal(seed=seed))
     server.start()

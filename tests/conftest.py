@@ -65,7 +65,7 @@ def through_proxy(server, url: str, method: str = "GET", body: bytes | None = No
 @pytest.fixture(scope="module")
 def server(web):
     """The module's `web` served on a free localhost port."""
-    from gongkai.portal.server import PortalServer
+    from simulator.server import PortalServer
 
     with PortalServer(web) as srv:
         yield srv
@@ -73,7 +73,7 @@ def server(web):
 
 @pytest.fixture(scope="module")
 def truth(web):
-    from gongkai.portal.truth import ground_truth
+    from simulator.truth import ground_truth
 
     return ground_truth(web)
 

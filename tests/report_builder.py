@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import itertools
 
-from archive.extract import labels as L
+from gongkai.archive.extract import labels as L
 # Table 三 labels as printed: one spelling, shared with the simulated portal.
-from gongkai.portal.render import GROUP_LABELS, ROW_LABELS
+from simulator.render import GROUP_LABELS, ROW_LABELS
 
 COLUMNS = L.APPLICANT_COLUMNS
 PARTS = COLUMNS[:-1]

@@ -1,8 +1,8 @@
 
 import pytest
 
-from archive.checks import run_checks
-from archive.extract import extract_document
+from gongkai.archive.checks import run_checks
+from gongkai.archive.extract import extract_document
 from report_builder import html_report, sample_figures
 
 RULES = ["applications.balance", "applications.row_totals", "applications.handled_sum",

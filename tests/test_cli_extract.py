@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from gongkai.portal.model import build_portal
-from gongkai.portal.render import render_report_text
+from simulator.model import build_portal
+from simulator.render import render_report_text
 
 from conftest import gongkai
 

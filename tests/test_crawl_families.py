@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 import pytest
 from scrapy import Request
 
-from archive import db
-from archive.encoding import decode
-from archive.warc import read_capture, read_record
-from crawler.registry import load_site
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
-from gongkai.portal.truth import ground_truth
+from gongkai.archive import db
+from gongkai.archive.encoding import decode
+from gongkai.archive.warc import read_capture, read_record
+from gongkai.crawler.registry import load_site
+from simulator.model import build_portal
+from simulator.server import PortalServer
+from simulator.truth import ground_truth
 
 from conftest import gongkai
 
@@ -173,7 +173,7 @@ def test_backoff_delays():
     from scrapy.http import Response
     from scrapy.utils.test import get_crawler
 
-    from crawler.middlewares import BackoffRetryMiddleware
+    from gongkai.crawler.middlewares import BackoffRetryMiddleware
 
     crawler = get_crawler(settings_dict={"RETRY_BACKOFF_BASE": 2, "RETRY_BACKOFF_MAX": 30})
     middleware = BackoffRetryMiddleware.from_crawler(crawler)
@@ -218,7 +218,7 @@ def test_challenge_hosts_are_recorded_blocked_and_left_alone(crawls, truth, site
 
 
 def test_crawl_all_crawls_every_registered_site_once(crawled):
-    from crawler.registry import site_names
+    from gongkai.crawler.registry import site_names
 
     runs = crawled["runs"]
     assert [run["site"] for run in runs] == site_names()

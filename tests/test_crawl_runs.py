@@ -7,9 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from archive import db
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from gongkai.archive import db
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 from conftest import gongkai
 

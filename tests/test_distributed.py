@@ -8,9 +8,9 @@ import time
 import pytest
 from redis import Redis
 
-from archive import db
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from gongkai.archive import db
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 from conftest import REPO, free_port
 
@@ -68,7 +68,7 @@ def test_two_workers_archive_every_report_exactly_once(redis_url, tmp_path):
 
 def test_two_workers_share_a_hanweb_crawl_with_post_pagination(redis_url, tmp_path):
     """Hanweb lists page through POST requests: they travel through Redis as well."""
-    from gongkai.portal.truth import ground_truth
+    from simulator.truth import ground_truth
 
     web = build_portal(seed=5, families=["hanweb"], agencies=20)
     with PortalServer(web) as server:

@@ -1,8 +1,8 @@
 import pytest
 from scrapy.http import HtmlResponse, Request
 
-from archive.encoding import detect_encoding
-from crawler.encoding import EncodingMiddleware
+from gongkai.archive.encoding import detect_encoding
+from gongkai.crawler.encoding import EncodingMiddleware
 
 TITLE = "庄口镇2020年政府信息公开工作年度报告"
 

@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from archive import db
-from archive.warc import read_record
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
-from gongkai.portal.truth import ground_truth
+from gongkai.archive import db
+from gongkai.archive.warc import read_record
+from simulator.model import build_portal
+from simulator.server import PortalServer
+from simulator.truth import ground_truth
 
 from conftest import REPO, datasette, gongkai
 

@@ -3,10 +3,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from archive.extract import EXTRACTOR_VERSION, extract_document, extract_file
-from archive.extract import labels as L
-from archive.extract.document import clean, decode, parse
-from archive.extract.tables import _application_label, parse_value
+from gongkai.archive.extract import EXTRACTOR_VERSION, extract_document, extract_file
+from gongkai.archive.extract import labels as L
+from gongkai.archive.extract.document import clean, decode, parse
+from gongkai.archive.extract.tables import _application_label, parse_value
 from report_builder import html_report, sample_figures, tab_text_report, with_derived
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -42,7 +42,7 @@ def test_seed_report():
 
 @pytest.mark.skipif(not (CORPUS / "manifest.json").exists(), reason="no corpus")
 def test_corpus_evaluation():
-    from archive.evaluate import evaluate_corpus
+    from simulator.evaluate import evaluate_corpus
 
     report = evaluate_corpus(CORPUS)
     by_file = {f["file"]: f for f in report["files"]}

@@ -3,13 +3,13 @@ reading must give exactly what reading the table afresh gives."""
 
 import pytest
 
-from archive.extract import extract_document
-from archive.extract.forms import parse
-from archive.extract import labels as L
-from archive.extract import tables
-from archive.extract.tables import is_number
-from gongkai.portal.model import build_portal
-from gongkai.portal.truth import report_truth
+from gongkai.archive.extract import extract_document
+from gongkai.archive.extract.forms import parse
+from gongkai.archive.extract import labels as L
+from gongkai.archive.extract import tables
+from gongkai.archive.extract.tables import is_number
+from simulator.model import build_portal
+from simulator.truth import report_truth
 from tests.report_builder import html_report, sample_figures
 
 HTML = "text/html; charset=utf-8"

@@ -3,10 +3,10 @@ Word markup, blank cells, 合计, the damaged seed layout), against the ground t
 
 import pytest
 
-from archive.extract import extract_document
-from gongkai.portal.model import build_portal
-from gongkai.portal.render import render_report
-from gongkai.portal.truth import report_truth
+from gongkai.archive.extract import extract_document
+from simulator.model import build_portal
+from simulator.render import render_report
+from simulator.truth import report_truth
 
 
 @pytest.mark.parametrize("seed", [1, 7])

@@ -9,13 +9,13 @@ from scrapy.http import Request
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
-from crawler.encoding import EncodingMiddleware
-from crawler.families.attachments import find_attachments
-from crawler.families.common import (beijing_date, breadcrumb, dated_entries, metadata_box,
+from gongkai.crawler.encoding import EncodingMiddleware
+from gongkai.crawler.families.attachments import find_attachments
+from gongkai.crawler.families.common import (beijing_date, breadcrumb, dated_entries, metadata_box,
                                      report_facts)
-from crawler.families.paging import create_page_html
-from gongkai.portal.model import build_portal
-from gongkai.portal.truth import ground_truth
+from gongkai.crawler.families.paging import create_page_html
+from simulator.model import build_portal
+from simulator.truth import ground_truth
 
 
 def saved(web, url: str, method: str = "GET", body: bytes = b"", headers: dict | None = None):

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.families import gkmlpt
-from crawler.spiders.gkmlpt import GkmlptSpider
+from gongkai.crawler.families import gkmlpt
+from gongkai.crawler.spiders.gkmlpt import GkmlptSpider
 from test_families_common import saved, truth, web  # noqa: F401 (fixtures)
 
 INDEX = "http://www.sgwjq.gov.cn/gkmlpt/index"

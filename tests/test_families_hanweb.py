@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.families import hanweb
-from crawler.spiders.hanweb import HanwebSpider
-from gongkai.portal.model import build_portal
-from gongkai.portal.truth import ground_truth
+from gongkai.crawler.families import hanweb
+from gongkai.crawler.spiders.hanweb import HanwebSpider
+from simulator.model import build_portal
+from simulator.truth import ground_truth
 from test_families_common import saved
 
 COLUMN = "http://www.shangyu.gov.cn/col/col1229351148/index.html"

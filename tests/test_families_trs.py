@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.families import trs
-from crawler.spiders.trs import TrsSpider
+from gongkai.crawler.families import trs
+from gongkai.crawler.spiders.trs import TrsSpider
 from test_families_common import saved, truth, web  # noqa: F401 (fixtures)
 
 HOST = "http://www.hukou.gov.cn"

@@ -6,13 +6,13 @@ import zipfile
 
 import pytest
 
-from archive.evaluate import score, unruled_pdf
-from archive.extract import extract_document
-from archive.extract.document import Table
-from archive.extract.forms import parse, sniff
-from gongkai.portal.documents import document_bytes
-from gongkai.portal.model import build_portal
-from gongkai.portal.truth import report_truth
+from simulator.evaluate import score, unruled_pdf
+from gongkai.archive.extract import extract_document
+from gongkai.archive.extract.document import Table
+from gongkai.archive.extract.forms import parse, sniff
+from simulator.documents import document_bytes
+from simulator.model import build_portal
+from simulator.truth import report_truth
 
 ATTACHMENT_FORMS = ("pdf", "docx", "xlsx", "xls")
 

@@ -7,10 +7,10 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawler.families import ganzhou
-from crawler.spiders.ganzhou import GanzhouSpider
-from gongkai.portal.model import build_portal
-from gongkai.portal.render import respond
+from gongkai.crawler.families import ganzhou
+from gongkai.crawler.spiders.ganzhou import GanzhouSpider
+from simulator.model import build_portal
+from simulator.render import respond
 
 BASE = "http://www.huichang.gov.cn/"
 

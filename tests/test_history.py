@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archive import db
-from archive.verify import verify
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
-from gongkai.portal.truth import ground_truth
+from gongkai.archive import db
+from gongkai.archive.verify import verify
+from simulator.model import build_portal
+from simulator.server import PortalServer
+from simulator.truth import ground_truth
 
 from conftest import gongkai
 

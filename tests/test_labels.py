@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from archive.extract import labels as L
+from gongkai.archive.extract import labels as L
 
 _SPACE = re.compile(r"\s+")
 

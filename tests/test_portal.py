@@ -1,7 +1,7 @@
 """The simulated Huichang portal: navigation, lists, report pages, truth and determinism.
 
 Real HTTP on localhost (urllib against ``PortalServer`` on port 0).  The small table reader
-below is independent of ``gongkai.portal.render``: its labels come from the spec, so it checks
+below is independent of ``simulator.render``: its labels come from the spec, so it checks
 both that the pages print the statutory tables and that the truth equals what they show.
 """
 
@@ -18,11 +18,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from gongkai.portal import figures as F
-from gongkai.portal.model import build_portal
-from gongkai.portal.render import render_report_text, respond
-from gongkai.portal.server import PortalServer
-from gongkai.portal.truth import ground_truth
+from simulator import figures as F
+from simulator.model import build_portal
+from simulator.render import render_report_text, respond
+from simulator.server import PortalServer
+from simulator.truth import ground_truth
 
 # --- fixtures and helpers -------------------------------------------------------------------
 

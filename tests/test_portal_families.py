@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from gongkai.portal.model import build_portal
+from simulator.model import build_portal
 
 from conftest import through_proxy as get
 
@@ -211,7 +211,7 @@ def test_gkmlpt_family(server, truth):
 @pytest.mark.parametrize("family, host", [("trs", "www.hukou.gov.cn"),
                                           ("gkmlpt", "www.sgwjq.gov.cn")])
 def test_truth_of_a_web_led_by_another_family_names_that_family_s_host(family, host):
-    from gongkai.portal.truth import ground_truth
+    from simulator.truth import ground_truth
 
     web = build_portal(seed=3, families=family, agencies=4)
     truth = ground_truth(web)

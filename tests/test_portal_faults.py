@@ -12,9 +12,9 @@ from datetime import date, timedelta
 import pytest
 from bs4 import BeautifulSoup
 
-from gongkai.portal.faults import FAULTS
-from gongkai.portal.model import build_portal
-from gongkai.portal.truth import ground_truth
+from simulator.faults import FAULTS
+from simulator.model import build_portal
+from simulator.truth import ground_truth
 
 from conftest import through_proxy as get
 from test_portal_forms import page_grids, printed, read_figures

@@ -13,8 +13,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from gongkai.portal import figures as F
-from gongkai.portal.model import build_portal
+from simulator import figures as F
+from simulator.model import build_portal
 
 from conftest import through_proxy as get
 from test_portal import PROACTIVE_COLS, PROACTIVE_ROWS, REVIEW_COLS, ROW_BY_NORM, derived_keys, is_value, norm, parse_value

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.portal.faults import FAULTS, FaultSet
-from gongkai.portal.model import Portal, build_portal
-from gongkai.portal.server import PortalServer
-from gongkai.portal.truth import ground_truth
-from gongkai.portal.web import Web
+from simulator.faults import FAULTS, FaultSet
+from simulator.model import Portal, build_portal
+from simulator.server import PortalServer
+from simulator.truth import ground_truth
+from simulator.web import Web
 
 from conftest import through_proxy
 

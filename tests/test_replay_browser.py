@@ -6,7 +6,7 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-from archive.warc import WarcStore
+from gongkai.archive.warc import WarcStore
 
 from conftest import datasette
 
@@ -62,7 +62,7 @@ def test_archived_page_renders_without_running_its_scripts(replay, tmp_path):
 def test_attachments_download_under_the_name_the_portal_gave_them(tmp_path):
     import urllib.request
 
-    from archive.warc import WarcStore
+    from gongkai.archive.warc import WarcStore
 
     pdf = b"%PDF-1.4\n% a small archived attachment\n%%EOF\n"
     url = "http://www.huichang.gov.cn/hcxxxgk/hc1590/202101/abc/files/0f3c.pdf"

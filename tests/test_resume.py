@@ -7,10 +7,10 @@ import subprocess
 import sys
 import time
 
-from archive import db
-from archive.verify import verify
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from gongkai.archive import db
+from gongkai.archive.verify import verify
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 from conftest import REPO, gongkai
 

@@ -4,8 +4,8 @@ import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.registry import load_site
-from crawler.schemes import STAT, CanonicalSchemeMiddleware, canonical_url
+from gongkai.crawler.registry import load_site
+from gongkai.crawler.schemes import STAT, CanonicalSchemeMiddleware, canonical_url
 
 HOSTS = ("www.hukou.gov.cn", "xxgk.hukou.gov.cn")
 

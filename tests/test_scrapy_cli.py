@@ -4,9 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archive import db
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from gongkai.archive import db
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 from conftest import REPO
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import requests
 
-from archive import db
-from gongkai.portal.model import build_portal
-from gongkai.portal.server import PortalServer
+from gongkai.archive import db
+from simulator.model import build_portal
+from simulator.server import PortalServer
 
 from conftest import REPO, free_port, wait_for_http
 

@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from archive.search import excerpt, fts_query, segment
+from gongkai.archive.search import excerpt, fts_query, segment
 
 TEXTS = {
     1: "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。",

@@ -1,5 +1,5 @@
-from archive.verify import verify
-from archive.warc import WarcStore
+from gongkai.archive.verify import verify
+from gongkai.archive.warc import WarcStore
 
 from conftest import gongkai
 

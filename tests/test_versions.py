@@ -2,12 +2,12 @@
 
 import json
 
-from archive import db
-from archive.database import build
-from archive.versions import history, is_soft_404
-from archive.warc import WarcStore
-from gongkai.portal.model import build_portal
-from gongkai.portal.render import render_report
+from gongkai.archive import db
+from gongkai.archive.database import build
+from gongkai.archive.versions import history, is_soft_404
+from gongkai.archive.warc import WarcStore
+from simulator.model import build_portal
+from simulator.render import render_report
 
 URL = "http://www.huichang.gov.cn/hcxxxgk/hc1590/202101/edited.shtml"
 HTML = [("Content-Type", "text/html; charset=utf-8")]

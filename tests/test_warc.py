@@ -4,8 +4,8 @@ import hashlib
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive import db
-from archive.warc import WarcStore, read_record
+from gongkai.archive import db
+from gongkai.archive.warc import WarcStore, read_record
 
 BODY = "<html><body>庄口镇2020年政府信息公开工作年度报告</body></html>".encode("utf-8")
 
@@ -80,7 +80,7 @@ def test_files_rotate_at_the_size_limit(tmp_path):
 
 
 def test_identical_payloads_are_written_once_then_revisited(tmp_path):
-    from archive.warc import read_capture
+    from gongkai.archive.warc import read_capture
 
     big = BODY * 200
     store, first = write_one(tmp_path, body=big)
@@ -108,7 +108,7 @@ def test_a_step_that_meets_a_stale_snapshot_is_done_again(tmp_path):
     fail at once, whatever the busy timeout: when_unlocked runs the step again."""
     import sqlite3
 
-    from archive.db import database_path, open_database, when_unlocked
+    from gongkai.archive.db import database_path, open_database, when_unlocked
 
     open_database(tmp_path).execute("create table runs (n integer)")
     ours = sqlite3.connect(database_path(tmp_path), isolation_level=None)

@@ -107,7 +107,7 @@ def _no_text(doc: Document, tables: dict, sections: dict, body: str) -> bool:
 
 def extract_document(data: bytes | str, *, filename: str | None = None,
                      content_type: str | None = None, hints: dict | None = None) -> dict:
-    from archive.checks import run_checks   # checks imports our labels: import late
+    from gongkai.archive.checks import run_checks   # checks imports our labels: import late
 
     hints = hints or {}
     doc = parse(data, filename=filename, content_type=content_type)

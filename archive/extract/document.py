@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from archive.encoding import decode as decode_bytes
+from gongkai.archive.encoding import decode as decode_bytes
 
 # ---------------------------------------------------------------- text cleaning
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.families.common import clean
+from gongkai.crawler.families.common import clean
 
 DOCUMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z"})

@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from crawler.families.common import clean, normalise_date
-from crawler.families.paging import Paging, create_page_html
+from gongkai.crawler.families.common import clean, normalise_date
+from gongkai.crawler.families.paging import Paging, create_page_html
 
 @dataclass(frozen=True)
 class ListEntry:

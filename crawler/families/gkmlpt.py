@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.families.common import beijing_date, clean
+from gongkai.crawler.families.common import beijing_date, clean
 
 PER_PAGE = 100
 

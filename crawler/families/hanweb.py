@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from crawler.families.common import ListEntry, dated_entries
+from gongkai.crawler.families.common import ListEntry, dated_entries
 
 MAX_RECORDS = 100  # records asked for per dataproxy request: a polite page size
 

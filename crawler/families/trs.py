@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.families.common import ListEntry, dated_entries
-from crawler.families.paging import Paging, create_page_html
+from gongkai.crawler.families.common import ListEntry, dated_entries
+from gongkai.crawler.families.paging import Paging, create_page_html
 
 
 @dataclass(frozen=True)

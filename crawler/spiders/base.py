@@ -13,9 +13,9 @@ import re
 import scrapy
 from scrapy.http import TextResponse
 
-from crawler.families.attachments import find_attachments
-from crawler.families.common import report_facts
-from crawler.registry import load_site
+from gongkai.crawler.families.attachments import find_attachments
+from gongkai.crawler.families.common import report_facts
+from gongkai.crawler.registry import load_site
 
 
 class RegistrySpider(scrapy.Spider):

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from crawler.families import ganzhou
-from crawler.families.common import links
-from crawler.families.attachments import find_attachments
-from crawler.spiders.base import RegistrySpider
+from gongkai.crawler.families import ganzhou
+from gongkai.crawler.families.common import links
+from gongkai.crawler.families.attachments import find_attachments
+from gongkai.crawler.spiders.base import RegistrySpider
 
 
 class GanzhouSpider(RegistrySpider):

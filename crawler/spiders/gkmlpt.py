@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from crawler.families import gkmlpt
-from crawler.spiders.base import RegistrySpider
+from gongkai.crawler.families import gkmlpt
+from gongkai.crawler.spiders.base import RegistrySpider
 
 
 class GkmlptSpider(RegistrySpider):

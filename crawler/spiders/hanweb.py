@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from crawler.families import hanweb
-from crawler.families.common import links, meta_tags
-from crawler.spiders.base import RegistrySpider
+from gongkai.crawler.families import hanweb
+from gongkai.crawler.families.common import links, meta_tags
+from gongkai.crawler.spiders.base import RegistrySpider
 
 
 class HanwebSpider(RegistrySpider):

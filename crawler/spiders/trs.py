@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from crawler.families import trs
-from crawler.families.common import links
-from crawler.spiders.base import RegistrySpider
+from gongkai.crawler.families import trs
+from gongkai.crawler.families.common import links
+from gongkai.crawler.spiders.base import RegistrySpider
 
 
 class TrsSpider(RegistrySpider):

@@ -17,7 +17,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from archive.warc import read_capture, read_record
+from gongkai.archive.warc import read_capture, read_record
 
 DATABASE = "gongkai"
 # No scripts, no forms, no plugins; the archived page may show its own images and styles

@@ -4,7 +4,7 @@ same way the index was segmented."""
 
 from datasette import hookimpl
 
-from archive.search import excerpt, fts_query
+from gongkai.archive.search import excerpt, fts_query
 
 
 @hookimpl

@@ -6,7 +6,7 @@ precision (correct / extracted) and the number of reports whose every figure is 
 A figure the extractor derives (t2021's （六）其他处理 total) is printed nowhere, so it is
 scored only where the truth has it.
 
-    python -m archive.evaluate [--corpus DIR] [--seed N] [--agencies N] [--json]
+    python -m simulator.evaluate [--corpus DIR] [--seed N] [--agencies N] [--json]
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from archive.extract import extract_document, extract_file
+from gongkai.archive.extract import extract_document, extract_file
 
 TABLE_FORMS = ("html", "pdf", "docx", "xlsx", "xls")
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
@@ -65,7 +65,7 @@ _REPORTS: list = []
 def _build_web(seed: int, agencies: int):
     """The simulated web, built once per process (workers rebuild it: same seed, same web)."""
     global _WEB, _REPORTS
-    from gongkai.portal.model import build_portal
+    from simulator.model import build_portal
 
     _WEB = build_portal(seed=seed, families="all", agencies=agencies)
     _REPORTS = [(site, report) for site in _WEB.family_sites
@@ -75,7 +75,7 @@ def _build_web(seed: int, agencies: int):
 def _documents(site, report, truth: dict):
     """(form, bytes, filename) of every document that carries the report's tables: its own
     page when the tables are inline, and its tables in every attachment form."""
-    from gongkai.portal.documents import document_bytes
+    from simulator.documents import document_bytes
 
     shown = report.at(site.clock)
     if truth["form"] == "html":
@@ -96,7 +96,7 @@ def unruled_pdf(report) -> bytes:
     as offices print tables without borders."""
     from reportlab.pdfgen.canvas import Canvas
 
-    from gongkai.portal.documents import pdf_bytes
+    from simulator.documents import pdf_bytes
 
     rect = Canvas.rect
     Canvas.rect = lambda self, *args, **kwargs: None
@@ -114,7 +114,7 @@ PADDED_FORMS = ("docx", "xlsx", "xls", "pdf_unruled")
 
 
 def _padded_keys(truth: dict) -> set[str]:
-    from archive.extract import labels as L
+    from gongkai.archive.extract import labels as L
 
     rows = [row for d in truth.get("defects", []) if d.get("kind") == "short_rows"
             for row in d.get("rows", [])]
@@ -122,7 +122,7 @@ def _padded_keys(truth: dict) -> set[str]:
 
 
 def _evaluate_report(index: int) -> list[dict]:
-    from gongkai.portal.truth import report_truth
+    from simulator.truth import report_truth
 
     site, report = _REPORTS[index]
     base = f"http://{site.host}"
@@ -309,7 +309,7 @@ def run(corpus: Path | None, seed: int, agencies: int, as_json: bool, jobs: int 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m archive.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m simulator.evaluate", description=__doc__)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--agencies", type=int, default=24)
