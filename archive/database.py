@@ -144,7 +144,7 @@ def build(data_dir: str | os.PathLike,
           progress: Callable[[Iterable], Iterable] | None = None) -> dict:
     """(Re)build every derived table in one transaction. Returns counts to print."""
     database = db.open_database(data_dir)
-    db.ensure_captures_table(database)
+    db.ensure_schema(database)
     reports = sorted(archived_reports(database, data_dir), key=lambda r: str(_agency_key(r)))
     counts = {"reports": 0, "figures": 0, "checks": 0, "failed_checks": 0, "warnings": 0,
               "changes": 0}

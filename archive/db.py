@@ -13,6 +13,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from gongkai.archive import migrations
+
 DB_NAME = "gongkai.db"
 
 
@@ -57,47 +59,9 @@ def when_unlocked(operation, *, seconds: float = 30.0):
             time.sleep(0.1)
 
 
-CAPTURE_COLUMNS = {
-    "id": int,
-    "url": str,
-    "fetched_at": str,
-    "record_type": str,
-    "status": int,
-    "content_type": str,
-    "payload_sha256": str,
-    "payload_length": int,
-    "warc_record_id": str,
-    "warc_file": str,
-    "offset": int,
-    "length": int,
-    "site": str,
-    # revisit records: the capture whose identical payload they stand for
-    "refers_to": int,
-    # the crawl_runs row of the crawl that wrote the record
-    "crawl_run": int,
-}
-
-
-def ensure_captures_table(database: sqlite_utils.Database) -> None:
-    when_unlocked(lambda: _create_captures_table(database))
-
-
-def _create_captures_table(database: sqlite_utils.Database) -> None:
-    # if_not_exists: two workers starting together may both find no table.
-    if "captures" not in database.table_names():
-        database["captures"].create(CAPTURE_COLUMNS, pk="id", not_null={"url", "record_type"},
-                                    if_not_exists=True)
-        for columns in (["url", "fetched_at"], ["record_type"], ["payload_sha256"]):
-            database["captures"].create_index(columns, if_not_exists=True)
-    # Every archived response, with where its payload bytes are: its own record,
-    # or for a revisit record the earlier record holding the identical bytes.
-    database.execute("""
-        create view if not exists responses as
-        select c.*, coalesce(o.warc_file, c.warc_file) as payload_file,
-               coalesce(o.offset, c.offset) as payload_offset
-        from captures c left join captures o on o.id = c.refers_to
-        where c.record_type in ('response', 'revisit')
-    """)
+def ensure_schema(database: sqlite_utils.Database) -> None:
+    """Bring the kept tables (captures, crawl_runs, …) to the current version in place."""
+    when_unlocked(lambda: migrations.upgrade(database))
 
 
 def insert_capture(database: sqlite_utils.Database, row: dict) -> int:

@@ -42,7 +42,7 @@ class Report:
 def verify(data_dir: str | os.PathLike) -> Report:
     data_dir = Path(data_dir)
     database = db.open_database(data_dir)
-    db.ensure_captures_table(database)
+    db.ensure_schema(database)
     indexed: dict[str, dict[int, dict]] = defaultdict(dict)
     for row in database.query("select * from captures"):
         indexed[row["warc_file"]][row["offset"]] = row

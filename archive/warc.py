@@ -70,7 +70,7 @@ class WarcStore:
         self._serial = 0
         self._lock = threading.Lock()
         self.index = db.open_database(self.data_dir)
-        db.ensure_captures_table(self.index)
+        db.ensure_schema(self.index)
         self.recovered = recover_abandoned(self.data_dir, self.index)
 
     # -- files ---------------------------------------------------------------

@@ -38,7 +38,7 @@ class WarcCacheStorage:
 
     def open_spider(self, spider) -> None:
         self.database = db.open_database(self.data_dir)
-        db.ensure_captures_table(self.database)
+        db.ensure_schema(self.database)
 
     def close_spider(self, spider) -> None:
         if self.database is not None:

@@ -14,24 +14,13 @@ import socket
 
 from scrapy import signals
 
-from gongkai.archive.db import when_unlocked
+from gongkai.archive.db import ensure_schema, when_unlocked
 from gongkai.archive.warc import pid_alive, utc_now
 from gongkai.crawler.archiving import archive_store
 
 log = logging.getLogger(__name__)
 
 ERROR_RATE_FLOOR = 0.10  # below this an error rate is noise, whatever the last run did
-
-
-def _create_table(database) -> None:
-    if "crawl_runs" not in database.table_names():
-        database["crawl_runs"].create({
-            "id": int, "site": str, "base_url": str, "worker": str, "started_at": str,
-            "finished_at": str, "finish_reason": str, "requests": int, "responses": int,
-            "responses_by_status": str, "bytes": int, "report_pages": int, "new_reports": int,
-            "changed_reports": int, "removed_reports": int, "blocked_hosts": str, "errors": int,
-            "error_rate": float, "flags": str,
-        }, pk="id", if_not_exists=True)
 
 
 def _mark_interrupted(database) -> None:
@@ -61,7 +50,7 @@ class CrawlRunRecorder:
         site = getattr(spider, "site", None)
 
         def start_run() -> int:
-            _create_table(store.index)
+            ensure_schema(store.index)
             _mark_interrupted(store.index)
             with store.index.conn:
                 return store.index["crawl_runs"].insert({
