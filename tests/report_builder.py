@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import itertools
 
-from gongkai.archive.extract import labels as L
-# Table 三 labels as printed: one spelling, shared with the simulated portal.
+# The templates' keys and printed labels as the test bed spells them (simulator/), never
+# the parser's own tables: a row the parser forgets is still printed and expected here.
+from simulator import figures as T
 from simulator.render import GROUP_LABELS, ROW_LABELS
 
-COLUMNS = L.APPLICANT_COLUMNS
+COLUMNS = T.APPLICATION_COLUMNS
 PARTS = COLUMNS[:-1]
 
 RESULTS_LABEL = "三、本年度办理结果"
+PROACTIVE = {template: dict(T.proactive_rows(template)) for template in T.TEMPLATES}
+REVIEW_KEYS = [f"{group}.{column}" for group in T.REVIEW_GROUPS for column in T.REVIEW_COLUMNS]
 
 
 # ---------------------------------------------------------------- figures
@@ -27,7 +30,7 @@ def sample_figures(template: str = "t2019", *, blanks: tuple[str, ...] = (),
     """A consistent set of figures: rows add up, columns balance, review totals hold.
     Keys listed in `blanks` are printed blank (None)."""
     counter = itertools.count(seed)
-    rows = L.APPLICATION_ROWS_T2019 if template == "t2019" else L.APPLICATION_ROWS_T2021
+    rows = T.application_rows(template)
     handled = [r for r in rows if r not in ("new_received", "carried_over", "handled_total",
                                             "carried_forward")]
     f: dict = {}
@@ -47,19 +50,19 @@ def sample_figures(template: str = "t2019", *, blanks: tuple[str, ...] = (),
     review = {"review": (3, 1, 0, 2), "litigation.direct": (1, 0, 1, 1),
               "litigation.after_review": (0, 2, 0, 0)}
     for group, parts in review.items():
-        for measure, value in zip(L.REVIEW_MEASURES, (*parts, sum(parts))):
+        for measure, value in zip(T.REVIEW_COLUMNS, (*parts, sum(parts))):
             f[f"{group}.{measure}"] = value
     if template == "t2019":
         proactive = {"rules": (2, 2, 41), "normative_docs": (7, 6, 120),
                      "licensing": (96, -3, 1520), "other_services": (14, 0, 210),
                      "penalty": (33, 2, 87), "coercion": (5, 0, 9),
                      "fees": (4, -1), "procurement": (12, 3056.5)}
-        columns = L.PROACTIVE_T2019
+        columns = PROACTIVE["t2019"]
     else:
         proactive = {"rules": (1, 0, 18), "normative_docs": (9, 2, 64),
                      "licensing": (1432,), "penalty": (77,), "coercion": (6,),
                      "fees": (12.35,)}
-        columns = L.PROACTIVE_T2021
+        columns = PROACTIVE["t2021"]
     for row, values in proactive.items():
         for col, value in zip(columns[row], values):
             f[f"proactive.{row}.{col}"] = value
@@ -72,7 +75,7 @@ def with_derived(figures: dict) -> dict:
     """What the extractor adds for t2021: （六）其他处理 as the sum of its three rows."""
     out = dict(figures)
     for col in COLUMNS:
-        parts = [figures.get(f"applications.{p}.{col}") for p in L.OTHER_HANDLING_PARTS]
+        parts = [figures.get(f"applications.{p}.{col}") for p in T.OTHER_HANDLING_T2021]
         if all(isinstance(v, (int, float)) for v in parts) and \
                 f"applications.other_handling.{col}" not in figures:
             out[f"applications.other_handling.{col}"] = sum(parts)
@@ -133,7 +136,7 @@ def _proactive_html(template: str, f: dict) -> str:
         rows.append(_td(_word(f"第二十条第（{item}）项"), colspan=5))
         rows.append(_td(_word("信息内容")) + "".join(_td(_word(h), colspan=c) for h, c in headers))
         for label, row in data:
-            cols = (L.PROACTIVE_T2019 if template == "t2019" else L.PROACTIVE_T2021)[row]
+            cols = (PROACTIVE["t2019"] if template == "t2019" else PROACTIVE["t2021"])[row]
             rows.append(_td(_word(label)) + "".join(
                 _td(_number(f[f"proactive.{row}.{col}"]), colspan=span)
                 for col, span in zip(cols, value_spans)))
@@ -180,7 +183,7 @@ def _applications_html(template: str, f: dict, total_label: str,
                                     "其他", total_label))]
     top = [_td(_word(ROW_LABELS[r]), colspan=3) + _values(f, r)
            for r in ("new_received", "carried_over")]
-    rows = L.APPLICATION_ROWS_T2019 if template == "t2019" else L.APPLICATION_ROWS_T2021
+    rows = T.application_rows(template)
     results = [r for r in rows if r not in ("new_received", "carried_over", "carried_forward")]
     body: list[tuple[str, str]] = []          # (row key, html of its cells)
     for row in results:
@@ -209,7 +212,7 @@ def _applications_html(template: str, f: dict, total_label: str,
 
 def _applications_transposed_html(template: str, f: dict, total_label: str) -> str:
     """Table 三 turned: one row per applicant type, one column per result row."""
-    rows = L.APPLICATION_ROWS_T2019 if template == "t2019" else L.APPLICATION_ROWS_T2021
+    rows = T.application_rows(template)
     results = [r for r in rows if r not in ("new_received", "carried_over", "carried_forward")]
     top = (_td(_word("申请人情况"), rowspan=3, colspan=2)
            + "".join(_td(_word(ROW_LABELS[r]), rowspan=3) for r in ("new_received", "carried_over"))
@@ -240,7 +243,7 @@ def _applications_transposed_html(template: str, f: dict, total_label: str) -> s
 def _review_transposed_html(f: dict, upheld_label: str) -> str:
     """Table 四 with one row per group."""
     measures = [upheld_label, "结果纠正", "其他结果", "尚未审结", "总计"]
-    values = lambda g: "".join(_td(_number(f[f"{g}.{m}"])) for m in L.REVIEW_MEASURES)  # noqa
+    values = lambda g: "".join(_td(_number(f[f"{g}.{m}"])) for m in T.REVIEW_COLUMNS)  # noqa
     return _table([
         _td("<p>&nbsp;</p>", colspan=2) + "".join(_td(_word(m)) for m in measures),
         _td(_word("行政复议"), colspan=2) + values("review"),
@@ -256,7 +259,7 @@ def _review_html(f: dict, upheld_label: str) -> str:
         "".join(_td(_word(m), rowspan=2) for m in measures)
         + _td(_word("未经复议直接起诉"), colspan=5) + _td(_word("复议后起诉"), colspan=5),
         "".join(_td(_word(m)) for m in measures * 2),
-        "".join(_td(_number(f[k])) for k in L.review_keys()),
+        "".join(_td(_number(f[k])) for k in REVIEW_KEYS),
     ]
     return _table(rows)
 
@@ -331,14 +334,14 @@ def tab_text_report(figures: dict, *, short_rows: tuple[str, ...] = (), agency: 
              _cells("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量")]
     for label, row in (("规    章", "rules"), ("规范性文件", "normative_docs")):
         table.append(_cells(label, *(_v(f[f"proactive.{row}.{c}"])
-                                     for c in L.PROACTIVE_T2019[row])))
+                                     for c in PROACTIVE["t2019"][row])))
     for item, labels in (("五", (("行政许可", "licensing"), ("其他对外管理服务事项", "other_services"))),
                          ("六", (("行政处罚", "penalty"), ("行政强制", "coercion")))):
         table += [_cells(f"第二十条第（{item}）项"),
                   _cells("信息内容", "上一年项目数量", "本年增/减", "处理决定数量")]
         for label, row in labels:
             table.append(_cells(label, *(_v(f[f"proactive.{row}.{c}"])
-                                         for c in L.PROACTIVE_T2019[row])))
+                                         for c in PROACTIVE["t2019"][row])))
     table += [_cells("第二十条第（八）项"), _cells("信息内容", "上一年项目数量", "本年增/减"),
               _cells("行政事业性收费", _v(f["proactive.fees.prev_count"]),
                      _v(f["proactive.fees.change"])),
@@ -351,7 +354,7 @@ def tab_text_report(figures: dict, *, short_rows: tuple[str, ...] = (), agency: 
             _cells("", "自然人", "法人或其他组织", "总计"),
             "\t\n\t\n\t商业\n企业\n\t科研\n机构\n\t社会公益组织\n\t法律服务机构\n\t其他\n\t\n\n"]
     previous_group = None
-    for row in L.APPLICATION_ROWS_T2019:
+    for row in T.application_rows("t2019"):
         values = [_v(f[f"applications.{row}.{c}"]) for c in COLUMNS]
         if row in short_rows:
             values = values[:4] + values[6:]
@@ -371,7 +374,7 @@ def tab_text_report(figures: dict, *, short_rows: tuple[str, ...] = (), agency: 
         "\t行政复议\n（因政府信息公开被行政复议）\n\t行政诉讼\n（因政府信息公开被行政诉讼）\n\n",
         _cells(*measures, "未经复议直接起诉", "复议后起诉"),
         _cells("", "", "", "", "", *measures, *measures),
-        _cells(*(_v(f[k]) for k in L.review_keys())),
+        _cells(*(_v(f[k]) for k in REVIEW_KEYS)),
         "\n\n五、存在的主要问题及改进情况\n公开栏目的更新节奏还不均衡。\n\n六、其他需要报告的事项\n无。\n",
     ]
     return "".join(out)

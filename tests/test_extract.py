@@ -4,9 +4,9 @@ import lxml.html
 import pytest
 
 from gongkai.archive.extract import EXTRACTOR_VERSION, extract_document, extract_file
-from gongkai.archive.extract import labels as L
 from gongkai.archive.extract.document import clean, decode, parse
 from gongkai.archive.extract.tables import _application_label, parse_value
+from simulator import figures as T
 from report_builder import html_report, sample_figures, tab_text_report, with_derived
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -33,7 +33,7 @@ def test_seed_report():
     for key in ("review.total", "litigation.direct.total", "litigation.after_review.total"):
         assert f[key] == 0
     # rows （一）予以公开 … 四、结转下年度继续办理 print 5 figures for 7 columns
-    short = L.APPLICATION_ROWS_T2019[2:]
+    short = T.application_rows("t2019")[2:]
     for row in short:
         assert f"applications row '{row}' has 5 of 7 cells" in result["warnings"]
         assert not any(k.startswith(f"applications.{row}.") for k in f)
