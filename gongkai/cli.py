@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -313,8 +312,8 @@ def eval_command(corpus, seed, agencies, jobs, as_json):
 # -- serving -------------------------------------------------------------------
 
 def datasette_command(data_dir: str, host: str, port: int) -> list[str]:
-    datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
-    return [datasette, "serve", str(Path(data_dir) / "gongkai.db"),
+    # The interpreter running gongkai has Datasette: no need for its script on PATH.
+    return [sys.executable, "-m", "datasette", "serve", str(Path(data_dir) / "gongkai.db"),
             "--host", host, "--port", str(port),
             "--metadata", str(DATASETTE_DIR / "metadata.yml"),
             "--plugins-dir", str(DATASETTE_DIR / "plugins"),
