@@ -18,7 +18,7 @@ from gongkai.archive import db
 from gongkai.archive.checks import run_checks
 from gongkai.archive.extract import extract_document
 from gongkai.archive.encoding import decode
-from gongkai.archive.search import segment
+from gongkai.archive.search import report_tokens
 from gongkai.archive.versions import (SOFT_404_MAX_BYTES, Version, figure_changes, history, is_soft_404,
                               text_diff)
 from gongkai.archive.warc import read_capture, read_record
@@ -389,7 +389,8 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
                                      for message in result["warnings"]))
     database["report_tokens"].insert({
         "report_id": report_id,
-        "tokens": segment(" ".join(filter(None, [result.get("title"), result.get("text")]))),
+        "tokens": report_tokens(result.get("title"), result.get("agency"), meta.get("unit"),
+                                meta.get("list_title"), result.get("text")),
     })
     counts["reports"] += 1
     counts["figures"] += len(result["figures"])
