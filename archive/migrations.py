@@ -57,3 +57,18 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
     if pending:
         migrations.apply(db)
     return pending
+
+
+@migrations()
+def m003_crawl_accounting(db: sqlite_utils.Database) -> None:
+    """Every request counted once by outcome, what the bounds dropped by reason, and why a
+    crawl failed (issue 12); the report URLs each run's lists showed, which the archive
+    no longer repeats when nothing about a report changed."""
+    db["crawl_runs"].add_column("outcome", str)          # ok | unreachable | server_errors | …
+    db["crawl_runs"].add_column("outcome_reason", str)   # one line, as the command prints it
+    db["crawl_runs"].add_column("dropped", str)          # JSON: reason → count
+    db["crawl_runs"].add_column("dropped_bodies", int)
+    db["crawl_runs"].add_column("skipped", int)          # not asked: robots.txt, blocked host
+    db["crawl_runs"].add_column("spider_errors", int)
+    db["crawl_listings"].create({"crawl_run": int, "url": str}, pk=("crawl_run", "url"),
+                                if_not_exists=True)
