@@ -1,0 +1,130 @@
+"""A report's own page (`/gongkai/reports/<id>`): its three tables as printed.
+
+Through Datasette's documented `extra_template_vars` hook the row page of the
+reports table gets everything `row-gongkai-reports.html` lays out: the tables of
+the report's template with every figure in an element carrying
+`data-key="<canonical key>"`, the checks, the text, the archived original, the
+versions of the page and what changed, and the same body's other years.
+Everything from a crawled page is passed as text: Jinja autoescapes it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from datasette import hookimpl
+
+from gongkai.archive import layout
+
+DATABASE = "gongkai"
+STATUS_LABELS = {"PASS": "通过", "FAIL": "不符", "UNCERTAIN": "无法确定",
+                 "NOT_ASSESSABLE": "无法核验"}
+CHANGE_LABELS = {"edited": "内容被修改", "removed": "被删除", "moved": "换了网址",
+                 "restored": "被恢复"}
+VERSION_KINDS = {"ok": "正常内容", "not_found": "404 不存在", "soft_404": "假 200（页面不存在）",
+                 "redirect": "跳转", "error": "错误"}
+
+
+def format_value(value) -> str:
+    """A figure as printed: integers plain, money without a trailing .0; None blank."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _figure_cell(cell, figures: dict) -> dict:
+    if cell.key not in figures:
+        return {"key": cell.key, "state": "missing", "text": "？", "value": None, "raw": None,
+                "label": layout.figure_label(cell.key)}
+    value, raw = figures[cell.key]
+    return {"key": cell.key, "state": "blank" if value is None else "value",
+            "text": format_value(value), "value": value, "raw": raw,
+            "label": layout.figure_label(cell.key)}
+
+
+def laid_out(template: str, figures: dict) -> tuple[list, list]:
+    """The report's tables (cells as dicts for the template) and the figures the
+    layout has no place for (free-format reports, unexpected keys)."""
+    out = []
+    for title, grid in layout.tables(template):
+        rows = [[_figure_cell(cell, figures) if cell.key else
+                 {"text": cell.text, "header": cell.header, "rowspan": cell.rowspan,
+                  "colspan": cell.colspan} for cell in row] for row in grid]
+        out.append({"title": title, "rows": rows})
+    placed = layout.layout_keys(template)
+    extra = [{"key": key, "label": _safe_label(key), "text": format_value(value), "raw": raw,
+              "state": "blank" if value is None else "value"}
+             for key, (value, raw) in sorted(figures.items()) if key not in placed]
+    return out, extra
+
+
+def _safe_label(key: str) -> str:
+    try:
+        return layout.figure_label(key)
+    except ValueError:
+        return key
+
+
+def _compared(text):
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
+
+
+async def report_context(datasette, report_id: int) -> dict | None:
+    db = datasette.get_database(DATABASE)
+    report = (await db.execute("select * from reports where id = ?", [report_id])).first()
+    if report is None:
+        return None
+    report = dict(report)
+    figures = {row["key"]: (row["value"], row["raw"]) for row in (await db.execute(
+        "select key, value, raw from figures where report_id = ?", [report_id])).rows}
+    tables, extra = laid_out(report["template"], figures)
+    checks = [dict(row) | {"status_label": STATUS_LABELS.get(row["status"], row["status"]),
+                           "compared": _compared(row["compared"])}
+              for row in (await db.execute(
+                  "select rule, check_id, status, detail, compared from checks "
+                  "where report_id = ? order by status = 'PASS', rule", [report_id])).rows]
+    changes = [dict(row) | {"kind_label": CHANGE_LABELS.get(row["kind"], row["kind"]),
+                            "figure_changes": _compared(row["figure_changes"]) or []}
+               for row in (await db.execute(
+                   "select * from report_changes where report_id = ? order by changed_at",
+                   [report_id])).rows]
+    versions = [dict(row) | {"kind_label": VERSION_KINDS.get(row["kind"], row["kind"])}
+                for row in (await db.execute(
+                    "select * from versions where url = ? order by version", [report["url"]])).rows]
+    years = [dict(row) for row in (await db.execute(
+        "select id, report_year, title, published, failed_checks, removed_at, superseded_by "
+        "from reports where agency_id = ? order by report_year, id", [report["agency_id"]])).rows]
+    warnings = [row["message"] for row in (await db.execute(
+        "select message from warnings where report_id = ?", [report_id])).rows]
+    return {"report": report, "tables": tables, "extra_figures": extra, "checks": checks,
+            "changes": changes, "versions": versions, "years": years, "warnings": warnings,
+            "failed": sum(1 for c in checks if c["status"] == "FAIL"),
+            "deadline": await _deadline(db, report_id)}
+
+
+async def _deadline(db, report_id: int) -> dict | None:
+    """The deadline watch's verdict on this report, when that table exists."""
+    if not await db.table_exists("deadlines"):
+        return None
+    row = (await db.execute("select * from deadlines where report_id = ? limit 1",
+                            [report_id])).first()
+    return dict(row) if row else None
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if view_name != "row" or database != DATABASE or table != "reports" or request is None:
+        return {}
+
+    async def inner():
+        pks = request.url_vars.get("pks", "")
+        if not pks.isdigit():
+            return {}
+        context = await report_context(datasette, int(pks))
+        return {"gongkai": context} if context else {}
+    return inner
