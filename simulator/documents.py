@@ -129,8 +129,9 @@ COLUMN_WEIGHTS = {
 class _PdfLayout:
     """A top-down page flow on a reportlab canvas."""
 
-    def __init__(self, canvas, page_w, page_h, margin=56):
+    def __init__(self, canvas, page_w, page_h, margin=56, ruled=True):
         self.c = canvas
+        self.ruled = ruled
         self.w, self.h = page_w, page_h
         self.left, self.right = margin, page_w - margin
         self.top, self.bottom = page_h - 60, 60
@@ -207,7 +208,8 @@ class _PdfLayout:
                 y_top = tops[seg[0]][1]
                 y_bot = tops[seg[-1]][1] - heights[seg[-1]]
                 x0, x1 = xs[c], xs[c + cell.colspan]
-                self.c.rect(x0, y_bot, x1 - x0, y_top - y_bot, stroke=1, fill=0)
+                if self.ruled:
+                    self.c.rect(x0, y_bot, x1 - x0, y_top - y_bot, stroke=1, fill=0)
                 pages_of_cell = {tops[rr][0] for rr in range(r, r + cell.rowspan)}
                 longest = max(pages_of_cell, key=lambda pg: (sum(1 for rr in range(r, r + cell.rowspan) if tops[rr][0] == pg), -pg))
                 if p != longest:
@@ -229,7 +231,9 @@ class _PdfLayout:
         return {"first_page": tops[0][0], "last_page": tops[-1][0]}
 
 
-def pdf_bytes(report) -> bytes:
+def pdf_bytes(report, *, ruled: bool = True) -> bytes:
+    """The report as a PDF; unruled, its tables are the same text at the same places
+    without borders, as some offices print them."""
     _register_font()
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -239,7 +243,7 @@ def pdf_bytes(report) -> bytes:
     c.setTitle(report.title)
     c.setAuthor(report.agency.name)
     c.setCreator("WPS 文字")
-    layout = _PdfLayout(c, *A4)
+    layout = _PdfLayout(c, *A4, ruled=ruled)
     layout.text(report.title, size=16, indent=False, align="center", leading=28)
     layout.y -= 8
     for block in report_blocks(report):

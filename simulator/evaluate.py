@@ -75,7 +75,7 @@ def _build_web(seed: int, agencies: int):
 def _documents(site, report, truth: dict):
     """(form, bytes, filename) of every document that carries the report's tables: its own
     page when the tables are inline, and its tables in every attachment form."""
-    from simulator.documents import document_bytes
+    from simulator.documents import document_bytes, pdf_bytes
 
     shown = report.at(site.clock)
     if truth["form"] == "html":
@@ -88,22 +88,7 @@ def _documents(site, report, truth: dict):
         return
     for kind in TABLE_FORMS[1:]:
         yield kind, document_bytes(shown, kind), f"report.{kind}"
-    yield "pdf_unruled", unruled_pdf(shown), "report.pdf"
-
-
-def unruled_pdf(report) -> bytes:
-    """The portal's PDF with its table rulings left out: the same text at the same places,
-    as offices print tables without borders."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    from simulator.documents import pdf_bytes
-
-    rect = Canvas.rect
-    Canvas.rect = lambda self, *args, **kwargs: None
-    try:
-        return pdf_bytes(report)
-    finally:
-        Canvas.rect = rect
+    yield "pdf_unruled", pdf_bytes(shown, ruled=False), "report.pdf"
 
 
 # A short row (5 figures for 7 columns) cannot be printed in a spreadsheet, the generator's
@@ -114,11 +99,11 @@ PADDED_FORMS = ("docx", "xlsx", "xls", "pdf_unruled")
 
 
 def _padded_keys(truth: dict) -> set[str]:
-    from gongkai.archive.extract import labels as L
+    from simulator.figures import APPLICATION_COLUMNS
 
     rows = [row for d in truth.get("defects", []) if d.get("kind") == "short_rows"
             for row in d.get("rows", [])]
-    return {f"{L.APPLICATIONS}.{row}.{col}" for row in rows for col in L.APPLICANT_COLUMNS}
+    return {f"applications.{row}.{col}" for row in rows for col in APPLICATION_COLUMNS}
 
 
 def _evaluate_report(index: int) -> list[dict]:

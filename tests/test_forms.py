@@ -6,7 +6,8 @@ import zipfile
 
 import pytest
 
-from simulator.evaluate import score, unruled_pdf
+from simulator.documents import pdf_bytes
+from simulator.evaluate import score
 from gongkai.archive.extract import extract_document
 from gongkai.archive.extract.document import Table
 from gongkai.archive.extract.forms import parse, sniff
@@ -76,7 +77,7 @@ def test_pdf_table_three_crosses_a_page_break(web):
 def test_pdf_without_rulings_is_read_from_word_positions(web):
     for template in ("t2019", "t2021"):
         site, report, truth = sample(web, template)
-        result = extract_document(unruled_pdf(report.at(site.clock)))
+        result = extract_document(pdf_bytes(report.at(site.clock), ruled=False))
         assert_reads_back(result, truth)
 
 

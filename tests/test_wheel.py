@@ -7,6 +7,7 @@ checkout; its own `gongkai` and `scrapy` then run from an unrelated folder.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -26,9 +27,14 @@ from conftest import REPO, free_port, wait_for_http
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # Built from a copy: setuptools leaves build/ behind, whose stale files a later wheel
+    # of the checkout itself would carry.
+    source = tmp_path_factory.mktemp("source") / "gongkai"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "data", "build", "*.egg-info", "__pycache__"))
     out = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--quiet", "-w", str(out), str(REPO)], check=True, capture_output=True)
+                    "--quiet", "-w", str(out), str(source)], check=True, capture_output=True)
     return next(out.glob("gongkai-*.whl"))
 
 
