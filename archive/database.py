@@ -401,6 +401,8 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
 
 
 def _create_views(database) -> None:
+    from gongkai.archive import views  # portals, report_figures_wide, report_overview
+    views.create(database)
     # Table 三/四 headline figures side by side: what journalists compare first.
     database.create_view("report_summary", """
         select r.id as report_id, r.agency, r.agency_kind, r.report_year, r.template, r.published,
