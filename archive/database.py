@@ -390,7 +390,7 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
     database["report_tokens"].insert({
         "report_id": report_id,
         "tokens": report_tokens(result.get("title"), result.get("agency"), meta.get("unit"),
-                                meta.get("list_title"), result.get("text")),
+                                meta.get("list_title"), result.get("text"), site=meta.get("site")),
     })
     counts["reports"] += 1
     counts["figures"] += len(result["figures"])

@@ -59,10 +59,22 @@ def segment(text: str) -> str:
     return "\n".join(_bigrams(run) for run in _runs(text))
 
 
-def report_tokens(*fields: str | None) -> str:
-    """The indexed text of a report: its title, agency names, site and text, so a
-    place name (庄口镇, 会昌) finds the reports of the bodies named after it."""
-    return segment("\n".join(field for field in fields if field))
+def report_tokens(*fields: str | None, site: str | None = None) -> str:
+    """The indexed text of a report: its title, agency names, portal and text, so a
+    place name (庄口镇, 会昌) finds the reports of the bodies named after it, and
+    of every body on that place's portal."""
+    return segment("\n".join(field for field in (*fields, portal_title(site)) if field))
+
+
+@lru_cache(maxsize=256)
+def portal_title(site: str | None) -> str | None:
+    """The registered portal's name (e.g. 会昌县人民政府), or None for an unknown site."""
+    from gongkai.crawler.registry import UnknownSite, load_site
+
+    try:
+        return load_site(site).title if site else None
+    except (UnknownSite, ValueError, OSError):
+        return None
 
 
 @lru_cache(maxsize=1024)

@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from gongkai.archive import db
+from gongkai.archive.bodies import PayloadTooLarge, content_codings, decode  # noqa: F401
 
 WARC_DIR = "warc"
 INCOMPLETE_DIR = "incomplete"
@@ -32,6 +32,8 @@ DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
 # such as pywb index metadata records by target URI and would otherwise serve
 # our JSON in place of the page itself.
 ABOUT = "urn:gongkai:about:"
+# A 304 is archived as a revisit record of this profile (WARC 1.1, 6.7.3).
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
 # Scrapy hands us a de-chunked body, so a chunked header would lie about the
 # bytes that follow it; replay tools then fail to parse the record.
@@ -178,6 +180,36 @@ class WarcStore:
             return Capture(response_id, url, record_type, *response_at,
                            record_id=response.rec_headers.get_header("WARC-Record-ID"))
 
+    def write_not_modified(self, *, url: str, original: dict, reason: str,
+                           response_headers: list[tuple[bytes, bytes]],
+                           fetched_at: str | None = None) -> Capture:
+        """A 304 confirming ORIGINAL (a capture dict: id, record_id): one revisit record
+        (profile server-not-modified) holding the answer's headers, and no request record,
+        so a recrawl of an unchanged portal adds a few hundred bytes a page."""
+        fetched_at = fetched_at or utc_now()
+        with self._lock:
+            if self._file is None:
+                self._open_next()
+            http = StatusAndHeaders(
+                f"304 {reason}".strip(),
+                [(_s(k), _s(v)) for k, v in response_headers if k.lower() not in _HOP_BY_HOP],
+                protocol="HTTP/1.1")
+            record = self._writer.create_warc_record(
+                url, "revisit", http_headers=http,
+                warc_headers_dict={"WARC-Date": fetched_at, "WARC-Profile": NOT_MODIFIED,
+                                   "WARC-Refers-To": original["record_id"]})
+            name, offset, length = self._write(record)
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            capture_id = db.insert_capture(self.index, {
+                "url": url, "fetched_at": fetched_at, "record_type": "revisit",
+                "refers_to": original["id"], "status": 304,
+                "content_type": _header(response_headers, b"content-type"),
+                "payload_sha256": None, "payload_length": 0, "warc_record_id": record_id,
+                "warc_file": name, "offset": offset, "length": length, "site": self.site,
+                "crawl_run": self.run_id,
+            })
+            return Capture(capture_id, url, "revisit", name, offset, length, record_id=record_id)
+
     def _original(self, sha256: str) -> dict | None:
         return next(self.index.query(
             "select id, url, fetched_at, warc_record_id from captures where payload_sha256 = ? "
@@ -187,7 +219,7 @@ class WarcStore:
                        fetched_at: str | None = None) -> Capture:
         """Record what the crawler learnt about a URL (list title, date, column)."""
         fetched_at = fetched_at or utc_now()
-        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        body = metadata_body(payload)
         # The kind in the index's content type lets queries tell report pages from
         # attachments without reading the record.
         content_type = f"application/json; kind={payload.get('kind', 'unknown')}"
@@ -218,6 +250,15 @@ class WarcStore:
         return self._writer.create_warc_record(
             url, record_type, payload=io.BytesIO(body), http_headers=http_headers,
             warc_headers_dict={"WARC-Date": fetched_at})
+
+
+def metadata_body(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def metadata_sha256(payload: dict) -> str:
+    """The payload_sha256 the index holds for a metadata record of PAYLOAD."""
+    return hashlib.sha256(metadata_body(payload)).hexdigest()
 
 
 @dataclass
@@ -312,7 +353,8 @@ def read_record(data_dir: str | os.PathLike, warc_file: str, offset: int, *,
     """Read one record back by seeking to it; the rest of the file is not touched.
 
     The payload is decoded (gzip content-encoding undone) unless RAW asks for the
-    bytes exactly as received."""
+    bytes exactly as received; a payload decoding past the bound raises
+    PayloadTooLarge (archive/bodies.py)."""
     path = Path(data_dir) / warc_file
     if not path.exists():
         path = path.with_name(path.name + OPEN_SUFFIX)  # still being written
@@ -330,7 +372,9 @@ def read_record(data_dir: str | os.PathLike, warc_file: str, offset: int, *,
                 record_type=record.rec_type,
                 status=status,
                 headers=headers,
-                payload=record.raw_stream.read() if raw else record.content_stream().read(),
+                # decoded in chunks and never past GONGKAI_MAX_DECODED_BYTES (a gzip bomb)
+                payload=record.raw_stream.read() if raw else
+                decode(record.raw_stream.read(), content_codings(headers)),
             )
     raise ValueError(f"no WARC record at {warc_file}:{offset}")
 
