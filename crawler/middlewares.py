@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.utils.asyncio import sleep
 
 from gongkai.crawler.archiving import archive_store
+from gongkai.crawler.bounds import BODY_TOO_LARGE, record_drop
 
 
 class WarcCaptureMiddleware:
@@ -33,21 +35,24 @@ class WarcCaptureMiddleware:
     def process_response(self, request, response, spider=None):
         if "cached" in response.flags:
             return response  # our own archived copy coming back: already in the archive
-        request_headers = [(b"Host", urlsplit(request.url).netloc.encode("ascii"))]
-        request_headers += [(k, v) for k, values in request.headers.items() for v in values]
         response_headers = [(k, v) for k, values in response.headers.items() for v in values]
         try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
             reason = ""
-        capture = self.store.write_exchange(
-            url=response.url, method=request.method, request_headers=request_headers,
-            request_body=request.body, status=response.status, reason=reason,
-            response_headers=response_headers, body=response.body)
-        if response.status == 304 and "gongkai_archived_capture" in request.meta:
-            # Unchanged: what the spider reads is the copy archived earlier.
-            request.meta["gongkai_capture"] = request.meta["gongkai_archived_capture"]
+        archived = request.meta.get("gongkai_archived_capture")
+        if response.status == 304 and archived:
+            # Unchanged: a revisit record, and what the spider reads is the earlier copy.
+            self.store.write_not_modified(url=response.url, original=archived, reason=reason,
+                                          response_headers=response_headers)
+            request.meta["gongkai_capture"] = archived
         else:
+            request_headers = [(b"Host", urlsplit(request.url).netloc.encode("ascii"))]
+            request_headers += [(k, v) for k, values in request.headers.items() for v in values]
+            capture = self.store.write_exchange(
+                url=response.url, method=request.method, request_headers=request_headers,
+                request_body=request.body, status=response.status, reason=reason,
+                response_headers=response_headers, body=response.body)
             request.meta["gongkai_capture"] = {"id": capture.id, "warc_file": capture.warc_file,
                                                "offset": capture.offset,
                                                "record_id": capture.record_id}
@@ -59,6 +64,21 @@ class WarcCaptureMiddleware:
         stats.inc_value("gongkai/received_bytes", len(response.body) + sum(
             len(k) + len(v) + 4 for k, v in response_headers))
         return response
+
+    def process_exception(self, request, exception, spider=None):
+        """Each download that ended without an answer, counted once by what happened.
+
+        Requests never sent (robots.txt, a blocked host, --simulated's fence) arrive
+        here as IgnoreRequest and are not downloads."""
+        if isinstance(exception, IgnoreRequest):
+            return None
+        if isinstance(exception, DownloadCancelledError):
+            # DOWNLOAD_MAXSIZE: declared too large, or grew past it while arriving.
+            record_drop(self.crawler, request.url, BODY_TOO_LARGE, str(exception))
+            self.crawler.stats.inc_value("gongkai/outcome/dropped")
+        else:
+            self.crawler.stats.inc_value(f"gongkai/outcome/error/{type(exception).__name__}")
+        return None
 
 
 class ProxyMiddleware:

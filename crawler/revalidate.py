@@ -8,6 +8,7 @@ pages cost a few hundred bytes and changed ones are fetched whole.
 
 from __future__ import annotations
 
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
@@ -27,6 +28,16 @@ class AlwaysRevalidatePolicy(RFC2616Policy):
         # Only a 304 confirms the archived copy; an error must reach the spider
         # (a report that now answers 404 was deleted).
         return response.status == 304
+
+
+class RevalidatingCacheMiddleware(HttpCacheMiddleware):
+    """Scrapy's HTTP cache without its error recovery: when the server cannot be
+    reached the spider must not get the archived copy as if it had answered (a dead
+    host would look alive, and retries would never happen)."""
+
+    def process_exception(self, request, exception, spider=None):
+        request.meta.pop("cached_response", None)
+        return None
 
 
 class WarcCacheStorage:

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
-from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from gongkai.crawler import settings as project_settings
 from gongkai.crawler.distributed import redis_settings
+from gongkai.crawler.politeness import FAST, FAST_ENV, check_simulated, fast_requested
 from gongkai.crawler.registry import load_site
 
 log = logging.getLogger(__name__)
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
@@ -39,11 +28,12 @@ def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
         settings.set(key.upper(), value, priority="cmdline")
     if proxy:
         settings.set("GONGKAI_PROXY", proxy, priority="cmdline")
-    if is_loopback(site.base_url) or (proxy and is_loopback(proxy)):
-        # Our own simulated portal on this machine: no one to be polite to.
-        settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-        settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
+    if fast_requested(overrides):
+        # Politeness follows the host, not the proxy: fast only for the simulated web,
+        # asked for by name (crawler/politeness.py), refused anywhere else.
+        check_simulated(site, proxy)
+        for key, value in {**FAST, FAST_ENV: True}.items():
+            settings.set(key, value, priority="cmdline")
     if redis_url:
         for key, value in redis_settings(redis_url, site.name, crawl_id or "default").items():
             if key == "EXTENSIONS":

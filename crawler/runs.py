@@ -11,6 +11,9 @@ import json
 import logging
 import os
 import socket
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from scrapy import signals
 
@@ -40,6 +43,7 @@ class CrawlRunRecorder:
         self.run_id = None
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.received, signal=signals.response_received)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,29 +67,28 @@ class CrawlRunRecorder:
         # A run without its row would archive captures that no run owns.
         self.run_id = store.run_id = when_unlocked(start_run)
 
+    def received(self, response, request, spider=None):
+        """A page the spider can use: the crawl reached the site (robots.txt aside)."""
+        if 200 <= response.status < 400 and urlsplit(response.url).path != "/robots.txt":
+            self.crawler.stats.inc_value("gongkai/outcome/usable")
+
     def closed(self, spider, reason):
         store = archive_store(self.crawler)
         database = store.index
         stats = self.crawler.stats.get_stats()
-        by_status = {key.rsplit("/", 1)[1]: value for key, value in stats.items()
-                     if key.startswith("gongkai/response_status/")}
-        responses = sum(by_status.values())
-        # Requests we chose not to make (robots.txt, a host's challenge wall) are not errors.
-        ignored = sum(value for key, value in stats.items()
-                      if key.startswith("downloader/exception_type_count/")
-                      and key.rsplit(".", 1)[-1] in ("IgnoreRequest", "ChallengeBlocked"))
-        errors = (stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
-                  - ignored)
-        requests = stats.get("downloader/request_count", 0)
-        error_rate = round(errors / requests, 4) if requests else 0.0
+        blocked = sorted({event["host"] for event in getattr(self.crawler, "gongkai_blocked", [])})
+        counts = count_outcomes(stats)
+        outcome, outcome_reason = judge(counts, blocked, stats.get("gongkai/outcome/usable", 0))
+        self.crawler.stats.set_value("gongkai/outcome", outcome)
+        self.crawler.stats.set_value("gongkai/outcome_reason", outcome_reason)
         row = {
-            "finished_at": utc_now(), "finish_reason": reason, "requests": requests,
-            "responses": responses, "responses_by_status": json.dumps(by_status, sort_keys=True),
+            "finished_at": utc_now(), "finish_reason": reason, **counts.row(),
             "bytes": stats.get("gongkai/received_bytes", 0),
             "report_pages": stats.get("gongkai/report_pages", 0),
-            "blocked_hosts": json.dumps(sorted({event["host"] for event in
-                                                getattr(self.crawler, "gongkai_blocked", [])})),
-            "errors": errors, "error_rate": error_rate,
+            "blocked_hosts": json.dumps(blocked),
+            "skipped": stats.get("robotstxt/forbidden", 0) + stats.get("gongkai/blocked_skipped", 0),
+            "spider_errors": stats.get("spider_exceptions/count", 0),
+            "outcome": outcome, "outcome_reason": outcome_reason,
             **self._report_changes(database),
         }
         row["flags"] = json.dumps(self._flags(database, row), ensure_ascii=False)
@@ -93,6 +96,8 @@ class CrawlRunRecorder:
             database["crawl_runs"].update(self.run_id, row)
         for flag in json.loads(row["flags"]):
             log.warning("crawl run %s of %s flagged: %s", self.run_id, spider.name, flag)
+        if outcome != "ok":
+            log.error("crawl run %s of %s failed: %s", self.run_id, spider.name, outcome_reason)
 
     def _report_changes(self, database) -> dict:
         run = self.run_id
@@ -101,14 +106,18 @@ class CrawlRunRecorder:
         def urls(sql, *params):
             return {row["url"] for row in database.query(sql, params)}
 
-        listed_now = urls("select distinct url from captures where record_type = 'metadata' "
-                          "and content_type like '%kind=report_page' and crawl_run = ?", run)
+        def listed(run_id):
+            # Since metadata is written only when it changes, each run's lists are kept
+            # in crawl_listings; runs from before that have their metadata records.
+            return urls("select url from crawl_listings where crawl_run = ?", run_id) or urls(
+                "select distinct url from captures where record_type = 'metadata' "
+                "and content_type like '%kind=report_page' and crawl_run = ?", run_id)
+
+        listed_now = listed(run)
         previous = next(database.query(
             "select max(id) as id from crawl_runs where site = ? and id < ? and finished_at "
             "is not null", [site, run]))["id"]
-        listed_before = urls("select distinct url from captures where record_type = 'metadata' "
-                             "and content_type like '%kind=report_page' and crawl_run = ?",
-                             previous) if previous else set()
+        listed_before = listed(previous) if previous else set()
         fetched_now = urls("select distinct url from captures where record_type = 'response' "
                            "and status = 200 and crawl_run = ?", run)
         held_before = urls("select distinct url from captures where record_type in "
@@ -135,3 +144,77 @@ class CrawlRunRecorder:
             flags.append(f"错误率{row['error_rate']:.0%}，上次{last_rate or 0:.0%} "
                          "(error rate jumped)")
         return flags
+
+
+# Exit codes of `gongkai crawl` (schedulers read them): 0 the site was crawled; 1 the
+# crawl did not finish (killed, crashed); 3 the site could not be crawled (host down,
+# every answer a server error, nothing usable); 4 blocked by challenge walls.
+EXIT_CODES = {"ok": 0, "unreachable": 3, "server_errors": 3, "no_content": 3,
+              "nothing_asked": 3, "blocked": 4}
+
+
+@dataclass
+class Outcomes:
+    """Each download counted once: an answer (by status), an error, or a dropped body."""
+    by_status: dict
+    errors_by_type: dict
+    dropped: dict
+
+    @property
+    def responses(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for status, n in self.by_status.items() if status.startswith("5"))
+
+    @property
+    def network_errors(self) -> int:
+        return sum(self.errors_by_type.values())
+
+    @property
+    def dropped_bodies(self) -> int:
+        return sum(n for reason, n in self.dropped.items()
+                   if reason in ("body_too_large", "decompressed_too_large"))
+
+    @property
+    def requests(self) -> int:
+        # A body too large to receive had no response; one too large to inflate did.
+        return self.responses + self.network_errors + self.dropped.get("body_too_large", 0)
+
+    def row(self) -> dict:
+        errors = self.network_errors + self.server_errors
+        return {"requests": self.requests, "responses": self.responses,
+                "responses_by_status": json.dumps(self.by_status, sort_keys=True),
+                "errors": errors,
+                "error_rate": round(errors / self.requests, 4) if self.requests else 0.0,
+                "dropped": json.dumps(self.dropped, sort_keys=True),
+                "dropped_bodies": self.dropped_bodies}
+
+
+def count_outcomes(stats: dict) -> Outcomes:
+    def under(prefix):
+        return {key[len(prefix):]: value for key, value in stats.items()
+                if key.startswith(prefix)}
+    return Outcomes(under("gongkai/response_status/"), under("gongkai/outcome/error/"),
+                    under("gongkai/dropped/"))
+
+
+def judge(counts: Outcomes, blocked: list[str], usable: int) -> tuple[str, str]:
+    """Whether the crawl reached the site, and if not, why, in one line."""
+    if usable:
+        return "ok", ""
+    if blocked:
+        return "blocked", f"blocked: {', '.join(blocked)} answered only with challenge pages"
+    if not counts.requests:
+        return "nothing_asked", "no request was made (robots.txt forbids every entry page?)"
+    if not counts.responses:
+        return "unreachable", (f"host unreachable: {counts.requests} requests, none answered "
+                               f"({_most(counts.errors_by_type or counts.dropped)})")
+    if counts.server_errors == counts.responses:
+        return "server_errors", (f"every answer was a server error ({_most(counts.by_status)})")
+    return "no_content", f"no usable page: the answers were {_most(counts.by_status)}"
+
+
+def _most(counter: dict) -> str:
+    return ", ".join(f"{key} ×{n}" for key, n in Counter(counter).most_common(3))

@@ -29,7 +29,26 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries of 5xx and timeouts wait before asking again (Scrapy's retry has no backoff).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "gongkai.crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Scrapy's own, with what their bounds drop recorded (crawler/bounds.py).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "gongkai.crawler.bounds.BoundedCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "gongkai.crawler.bounds.BoundedRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "gongkai.crawler.bounds.BoundedMetaRefreshMiddleware": 580,
+    # --simulated only: no request leaves the simulated web (crawler/politeness.py).
+    "gongkai.crawler.politeness.SimulatedOnlyMiddleware": 960,
+    # The archive answers only a 304, never a failed download (crawler/revalidate.py).
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "gongkai.crawler.revalidate.RevalidatingCacheMiddleware": 900,
 }
+# Bounds (issue 12): one hostile answer costs that answer alone, and is recorded.
+# A body larger than this, as received or once decompressed, is dropped (Scrapy's
+# default is 1 GiB, held in memory); reports run to a few MB, scanned ones to tens.
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+GONGKAI_MAX_LIST_PAGES = 200  # list pages followed per column
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time after
 RETRY_BACKOFF_MAX = 60.0  # and never longer, whatever Retry-After asks
 

@@ -171,7 +171,7 @@ def sites():
               help="Crawl the simulated web fast (no delay, 8 at a time). Refused unless "
                    "every host is one the simulated web serves and it runs on this machine.")
 @data_option
-          data_dir):
+def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, simulated, data_dir):
     """Crawl SITE from the registry into the archive (or every site, with --all)."""
     from gongkai.crawler.politeness import NotSimulated
     from gongkai.crawler.registry import UnknownSite, load_site
@@ -209,13 +209,6 @@ def sites():
     if stats.get("finish_reason") != "finished":
         sys.exit(1)
     sys.exit(EXIT_CODES.get(outcome, 3))
-
-
-    from gongkai.archive.clock import parse_instant, stamp
-
-    try:
-        return stamp(parse_instant(text))
-    except ValueError:
 
 
 def _crawl_all(redis_url, crawl_id, proxy, overrides, data_dir, simulated) -> None:
@@ -258,7 +251,6 @@ def _print_crawl_stats(stats: dict) -> None:
 @data_option
 def extract(file, as_json, data_dir):
     """Extract every archived report into gongkai.db, or one local FILE."""
-
     if file:
         from gongkai.archive.extract import extract_file
 
@@ -268,18 +260,13 @@ def extract(file, as_json, data_dir):
         else:
             _print_single(result)
         return
-
     from gongkai.archive.database import build
 
-                                 **{k: v for k, v in given.items() if v is not None})
-    try:
-        raise click.ClickException(str(error))
+    counts = build(data_dir, progress=_progress("extracting"))
     click.echo(f"{counts['reports']} reports from {counts['agencies']} agencies: "
                f"{counts['figures']} figures, {counts['checks']} checks "
                f"({counts['failed_checks']} failed), {counts['warnings']} warnings "
                f"→ {Path(data_dir) / 'gongkai.db'}", err=True)
-    if counts["failures"]:
-                   f"{summary(counts['failures'])}", err=True)
 
 
 def _print_single(result: dict) -> None:
@@ -387,7 +374,6 @@ def demo(data_dir, seed, port):
     click.echo(f"4/4 serving with Datasette: open http://127.0.0.1:{port}/gongkai", err=True)
     command = datasette_command(data_dir, "127.0.0.1", port)
     os.execv(command[0], command)
-
 
 
 if __name__ == "__main__":

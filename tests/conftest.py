@@ -1,5 +1,6 @@
 import contextlib
 import http.client
+import os
 import socket
 import subprocess
 import sys
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The suite crawls only the simulated web, on this machine: fast, as `gongkai crawl
+# --simulated` (crawler/politeness.py refuses it anywhere else). Crawl processes inherit it.
+os.environ.setdefault("GONGKAI_SIMULATED_FAST", "1")
 SHARED = REPO.parent / "shared"
 
 

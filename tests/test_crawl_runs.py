@@ -11,7 +11,7 @@ from gongkai.archive import db
 from simulator.model import build_portal
 from simulator.server import PortalServer
 
-from conftest import gongkai
+from conftest import free_port, gongkai
 
 
 class Redesigned(BaseHTTPRequestHandler):
@@ -38,10 +38,15 @@ def runs(tmp_path_factory):
     broken = ThreadingHTTPServer(("127.0.0.1", 0), Redesigned)
     threading.Thread(target=broken.serve_forever, daemon=True).start()
     try:
-        gongkai("crawl", "huichang", "--base-url",
-                f"http://127.0.0.1:{broken.server_address[1]}/", "--data", data)
+        # The rechecks of the earlier copy's report URLs meet a closed port: no retries.
+        result = gongkai("crawl", "huichang", "--base-url",
+                         f"http://127.0.0.1:{broken.server_address[1]}/", "--data", data,
+                         "-s", "RETRY_TIMES=0", check=False)
     finally:
         broken.shutdown()
+    # A crawl that found nothing usable failed at its job: non-zero, with the reason.
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "crawl of huichang failed: no usable page" in result.stderr
     database = db.open_database(data)
     return list(database.query("select * from crawl_runs order by id"))
 
@@ -62,3 +67,45 @@ def test_a_crawl_that_finds_nothing_is_flagged(runs):
     assert broken["removed_reports"] == 60
     flags = json.loads(broken["flags"])
     assert any("zero reports" in flag for flag in flags)
+
+
+def test_every_request_is_counted_once_by_outcome(runs):
+    *_, broken = runs
+    # 2 answers (404) and 61 rechecks of the earlier copy's reports that met a closed port
+    assert broken["responses"] == 2 and broken["requests"] == 63
+    assert broken["errors"] == 61 and broken["error_rate"] == round(61 / 63, 4)
+    assert broken["outcome"] == "no_content" and broken["finish_reason"] == "finished"
+    assert json.loads(broken["dropped"]) == {} and broken["dropped_bodies"] == 0
+
+
+class ServerError(Redesigned):
+    def do_GET(self):
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_a_dead_host_or_a_broken_server_fails_the_crawl(tmp_path):
+    fast_retries = ["-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.05"]
+    dead = gongkai("crawl", "huichang", "--base-url", f"http://127.0.0.1:{free_port()}/",
+                   "--data", tmp_path / "dead", *fast_retries, check=False)
+    assert dead.returncode == 3
+    assert "crawl of huichang failed: host unreachable" in dead.stderr.splitlines()[-1]
+    run = next(db.open_database(tmp_path / "dead").query("select * from crawl_runs"))
+    # robots.txt and the entry page, each asked twice (one retry): 4 requests, 4 errors
+    assert (run["requests"], run["responses"], run["errors"]) == (4, 0, 4)
+    assert run["error_rate"] == 1.0 and run["outcome"] == "unreachable"
+
+    failing = ThreadingHTTPServer(("127.0.0.1", 0), ServerError)
+    threading.Thread(target=failing.serve_forever, daemon=True).start()
+    try:
+        result = gongkai("crawl", "huichang", "--base-url",
+                         f"http://127.0.0.1:{failing.server_address[1]}/",
+                         "--data", tmp_path / "500", *fast_retries, check=False)
+    finally:
+        failing.shutdown()
+    assert result.returncode == 3
+    assert "every answer was a server error (500 ×4)" in result.stderr.splitlines()[-1]
+    run = next(db.open_database(tmp_path / "500").query("select * from crawl_runs"))
+    assert (run["requests"], run["responses"], run["errors"]) == (4, 4, 4)
+    assert run["error_rate"] == 1.0 and run["outcome"] == "server_errors"

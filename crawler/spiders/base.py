@@ -13,6 +13,7 @@ import re
 import scrapy
 from scrapy.http import TextResponse
 
+from gongkai.crawler.bounds import ListPageBudget
 from gongkai.crawler.families.attachments import find_attachments
 from gongkai.crawler.families.common import report_facts
 from gongkai.crawler.registry import load_site
@@ -57,6 +58,12 @@ class RegistrySpider(scrapy.Spider):
         new = [url for url in dict.fromkeys(urls) if url not in self.listed]
         self.listed.update(new)
         return new
+
+    def next_list_page(self, column: str, request: scrapy.Request) -> list[scrapy.Request]:
+        """REQUEST for a column's next list page, within GONGKAI_MAX_LIST_PAGES."""
+        if getattr(self, "_list_budget", None) is None:
+            self._list_budget = ListPageBudget.for_spider(self)
+        return [request] if self._list_budget.allow(column, request.url) else []
 
     # -- report pages ------------------------------------------------------------
 

@@ -65,9 +65,9 @@ class GanzhouSpider(RegistrySpider):
         # Turn pages one at a time: a declared page count can exceed the real one,
         # so stop at the first empty (or missing) page, or one that repeats the last.
         if new and page.paging.has_next:
-            yield scrapy.Request(page.paging.next_url(response.url),
-                                 callback=self.parse_list,
-                                 cb_kwargs={"column": column, "column_title": column_title})
+            yield from self.next_list_page(column, scrapy.Request(
+                page.paging.next_url(response.url), callback=self.parse_list,
+                cb_kwargs={"column": column, "column_title": column_title}))
 
     # -- report pages ----------------------------------------------------------
 

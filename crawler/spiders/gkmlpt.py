@@ -57,5 +57,6 @@ class GkmlptSpider(RegistrySpider):
         seen_so_far = listing.offset + len(listing.records)
         more = listing.total is None or seen_so_far < listing.total
         if unseen and len(listing.records) >= gkmlpt.PER_PAGE and more:
-            yield self.api_request(index_url, conf, category, page + 1)
+            yield from self.next_list_page(f"{index_url}#{category.id}",
+                                           self.api_request(index_url, conf, category, page + 1))
 

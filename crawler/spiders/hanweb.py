@@ -72,7 +72,8 @@ class HanwebSpider(RegistrySpider):
         total = total if total is not None else paging.total
         # Stop on an empty answer, on one that shows nothing new, or at the total.
         if unseen and (total is None or after <= total):
-            yield self.dataproxy_request(paging, after, column_id, listing)
+            yield from self.next_list_page(listing["column"], self.dataproxy_request(
+                paging, after, column_id, listing))
 
     def report_requests(self, records, column_id: str, listing: dict, list_url: str):
         own = {r.url: r for r in records if self.own_report(r.url, column_id)}

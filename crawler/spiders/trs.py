@@ -59,6 +59,6 @@ class TrsSpider(RegistrySpider):
         # One page at a time: a declared page count can exceed the real one, so the
         # first missing (404), empty or already-seen page ends the column.
         if new and page.paging is not None and page.paging.has_next:
-            yield scrapy.Request(page.paging.next_url(response.url), callback=self.parse_list,
-                                 cb_kwargs={"column": column, "column_title": column_title,
-                                            "section": section})
+            yield from self.next_list_page(column, scrapy.Request(
+                page.paging.next_url(response.url), callback=self.parse_list,
+                cb_kwargs={"column": column, "column_title": column_title, "section": section}))

@@ -17,9 +17,11 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from gongkai.archive.bodies import PayloadTooLarge
 from gongkai.archive.warc import read_capture, read_record
 
 DATABASE = "gongkai"
+SQLITE_MAX_ID = 2**63 - 1
 # No scripts, no forms, no plugins; the archived page may show its own images and styles
 # only if they are archived too, so it cannot reach the live site.
 RAW_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
@@ -33,6 +35,8 @@ def _data_dir(datasette) -> Path:
 
 
 async def _capture(datasette, capture_id: int) -> dict | None:
+    if capture_id > SQLITE_MAX_ID:  # no such row, and SQLite cannot even be asked
+        return None
     result = await datasette.get_database(DATABASE).execute(
         "select * from responses where id = ?", [capture_id])
     row = result.first()
@@ -43,7 +47,12 @@ async def archived_raw(datasette, request):
     capture = await _capture(datasette, int(request.url_vars["capture_id"]))
     if capture is None:
         return Response.html("<h1>没有这条存档记录</h1>", status=404)
-    record = read_capture(_data_dir(datasette), capture)
+    try:
+        record = read_capture(_data_dir(datasette), capture)
+    except PayloadTooLarge as error:
+        # A body that inflates without end (a gzip bomb) is not served, only named.
+        return Response.html(f"<h1>存档内容解压后过大，不予显示</h1><p>{html.escape(str(error))}</p>",
+                             status=413)
     content_type = capture["content_type"] or "application/octet-stream"
     headers = {"Content-Security-Policy": RAW_POLICY, "X-Content-Type-Options": "nosniff",
                "X-Robots-Tag": "noindex"}
