@@ -12,11 +12,16 @@ import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Callable, Iterable
 
-from gongkai.archive import db
+import sqlite_utils
+
+from gongkai.archive import db, migrations, rebuild
 from gongkai.archive.checks import run_checks
-from gongkai.archive.extract import extract_document
+from gongkai.archive.extract import EXTRACTOR_VERSION
+from gongkai.archive.extract.metadata import report_year
+from gongkai.archive.isolation import ExtractionFailed, Limits, Workers, remembered
 from gongkai.archive.encoding import decode
 from gongkai.archive.search import report_tokens
 from gongkai.archive.versions import (SOFT_404_MAX_BYTES, Version, figure_changes, history, is_soft_404,
@@ -24,7 +29,8 @@ from gongkai.archive.versions import (SOFT_404_MAX_BYTES, Version, figure_change
 from gongkai.archive.warc import read_capture, read_record
 
 DERIVED_TABLES = ["report_tokens_fts", "report_tokens", "report_changes", "versions", "warnings",
-                  "checks", "figures", "reports", "agencies"]
+                  "checks", "figures", "reports", "agencies", "extraction_failures",
+                  "report_summary"]
 
 
 @dataclass
@@ -77,12 +83,16 @@ def archived_reports(database, data_dir) -> list[ArchivedReport]:
     return found
 
 
-def _drop_derived(database) -> None:
-    for table in DERIVED_TABLES:
-        if table in database.table_names():
-            database[table].drop()
-    if "report_summary" in database.view_names():
-        database["report_summary"].drop()
+@cache
+def derived_schema() -> list[str]:
+    """The SQL of the derived tables and their indexes, as _create_tables makes them where
+    the kept tables exist (their foreign keys name captures), to replay in a build file."""
+    scratch = sqlite_utils.Database(memory=True)
+    migrations.upgrade(scratch)
+    _create_tables(scratch)
+    return [sql for name, sql in scratch.execute(
+        "select tbl_name, sql from sqlite_master where sql is not null order by rowid")
+        if name not in rebuild.kept_names()]
 
 
 def _create_tables(database) -> None:
@@ -96,7 +106,7 @@ def _create_tables(database) -> None:
         "warc_file": str, "warc_offset": int, "payload_sha256": str, "extractor_version": str,
         "figure_count": int, "warning_count": int, "failed_checks": int, "versions": int,
         "last_seen": str, "removed_at": str, "superseded_by": int, "form": str, "no_text": int,
-        "source_url": str, "source_capture_id": int, "text": str,
+        "source_url": str, "source_capture_id": int, "text": str, "extraction_failure": str,
     }, pk="id", foreign_keys=[("agency_id", "agencies", "id"), ("capture_id", "captures", "id")])
     # INTEGER affinity keeps counts as integers and money such as 1.25 as REAL.
     database["figures"].create({
@@ -120,6 +130,13 @@ def _create_tables(database) -> None:
                               ("to_capture", "captures", "id")])
     database["report_tokens"].create({"report_id": int, "tokens": str}, pk="report_id",
                                      foreign_keys=[("report_id", "reports", "id")])
+    # Documents no worker could read (archive/isolation.py); a new extractor version
+    # tries them again, the same version under the same limits does not.
+    database["extraction_failures"].create({
+        "capture_id": int, "url": str, "site": str, "payload_sha256": str, "kind": str,
+        "reason": str, "extractor_version": str, "failed_at": str, "time_limit_s": float,
+        "memory_limit_mb": int,
+    }, pk="capture_id", foreign_keys=[("capture_id", "captures", "id")])
     database["reports"].create_index(["agency_id", "report_year"])
     database["figures"].create_index(["key"])
     database["checks"].create_index(["report_id"])
@@ -141,53 +158,89 @@ def _agency_key(report: ArchivedReport) -> tuple:
 
 
 def build(data_dir: str | os.PathLike,
-          progress: Callable[[Iterable], Iterable] | None = None) -> dict:
-    """(Re)build every derived table in one transaction. Returns counts to print."""
-    database = db.open_database(data_dir)
-    db.ensure_schema(database)
-    reports = sorted(archived_reports(database, data_dir), key=lambda r: str(_agency_key(r)))
-    counts = {"reports": 0, "figures": 0, "checks": 0, "failed_checks": 0, "warnings": 0,
-              "changes": 0}
-    with database.conn:
-        _drop_derived(database)
-        _create_tables(database)
-        histories = _build_versions(database, data_dir)
-        group: list[ArchivedReport] = []
-        for report in progress(reports) if progress else reports:
-            if group and _agency_key(group[0]) != _agency_key(report):
-                _insert_agency(database, data_dir, group, histories, counts)
-                group = []
-            group.append(report)
-        if group:
-            _insert_agency(database, data_dir, group, histories, counts)
-        database["report_tokens"].enable_fts(["tokens"], create_triggers=False)
-        database.execute("insert into report_tokens_fts(report_tokens_fts) values ('rebuild')")
-        _create_views(database)
-    counts["agencies"] = database["agencies"].count
+          progress: Callable[[Iterable], Iterable] | None = None,
+          limits: Limits | None = None) -> dict:
+    """(Re)build every derived table aside, each document read in a worker process under
+    `limits`, and swap them into gongkai.db when complete. Returns counts to print, and
+    under "failures" the documents that could not be read."""
+    limits = limits or Limits.from_env()
+    main = db.open_database(data_dir)
+    db.ensure_schema(main)
+    earlier = list(main["extraction_failures"].rows) if main["extraction_failures"].exists() \
+        else []
+    main.conn.close()
+    with rebuild.building(data_dir) as database:
+        with Workers(data_dir, limits, remembered(earlier, limits)) as workers:
+            counts = _build_aside(database, workers, progress)
+        rebuild.swap_in(data_dir, database, replaces=DERIVED_TABLES)
     return counts
 
 
-def _extract(data_dir, capture: dict, metadata: dict) -> dict:
-    record = read_capture(data_dir, capture)
-    content_type = dict((k.lower(), v) for k, v in record.headers).get("content-type")
-    return extract_document(record.payload, content_type=content_type, filename=capture["url"],
-                            hints={"title": metadata.get("list_title"),
-                                   "published": metadata.get("list_date"),
-                                   "agency": metadata.get("unit")})
+def _build_aside(database, workers: Workers, progress) -> dict:
+    reports = sorted(archived_reports(database, workers.data_dir),
+                     key=lambda r: str(_agency_key(r)))
+    counts = {"reports": 0, "figures": 0, "checks": 0, "failed_checks": 0, "warnings": 0,
+              "changes": 0}
+    # Every core reads report pages ahead while this process writes.
+    workers.plan((report.capture, _hints(report.metadata)) for report in reports)
+    with database.conn:
+        for sql in derived_schema():
+            database.execute(sql)
+        histories = _build_versions(database, workers.data_dir)
+        group: list[ArchivedReport] = []
+        for report in progress(reports) if progress else reports:
+            if group and _agency_key(group[0]) != _agency_key(report):
+                _insert_agency(database, workers, group, histories, counts)
+                group = []
+            group.append(report)
+        if group:
+            _insert_agency(database, workers, group, histories, counts)
+        database["report_tokens"].enable_fts(["tokens"], create_triggers=False)
+        database.execute("insert into report_tokens_fts(report_tokens_fts) values ('rebuild')")
+        _create_views(database)
+        database["extraction_failures"].insert_all(workers.failures.values())
+    counts["agencies"] = database["agencies"].count
+    counts["failures"] = list(workers.failures.values())
+    return counts
 
 
-def _extract_report(data_dir, report: ArchivedReport, extracted: dict) -> dict:
+def _hints(metadata: dict) -> dict:
+    return {"title": metadata.get("list_title"), "published": metadata.get("list_date"),
+            "agency": metadata.get("unit")}
+
+
+def _extract(workers: Workers, capture: dict, metadata: dict) -> dict:
+    return workers.extract(capture, _hints(metadata))
+
+
+def _unread(report: ArchivedReport, reason: str) -> dict:
+    """A report page no worker could read: listed with what the crawler knew of it (so it
+    is not taken for missing), without a figure, the reason in `extraction_failure`."""
+    title = report.metadata.get("list_title")
+    return {"title": title, "report_year": report_year(title), "figures": {}, "raw": {},
+            "checks": [], "warnings": [f"document not read: {reason}"], "text": "",
+            "extractor_version": EXTRACTOR_VERSION, "extraction_failure": reason,
+            "source_url": report.url, "source_capture": report.capture["id"]}
+
+
+def _extract_report(workers: Workers, report: ArchivedReport, extracted: dict) -> dict:
     """The report page; or, when its tables are in an attached document, that document
     with the page's own title, date and text around it. What it reads goes into
     `extracted` by payload sha256, so the report's history reads nothing twice."""
-    page = _extract(data_dir, report.capture, report.metadata)
+    try:
+        page = _extract(workers, report.capture, report.metadata)
+    except ExtractionFailed as failure:
+        return _unread(report, failure.reason)
     page["source_url"], page["source_capture"] = report.url, report.capture["id"]
     extracted[report.capture.get("payload_sha256")] = page
     if page["figures"]:
         return page
     for attachment, response in report.attachments:
-        document = _extract(data_dir, response, {**report.metadata,
-                                                 "list_title": page.get("title")})
+        try:
+            document = _extract(workers, response, {**report.metadata,
+                                                    "list_title": page.get("title")})
+        except ExtractionFailed:
+            continue  # recorded; the next attachment may hold the tables
         extracted[response.get("payload_sha256")] = document
         if not document["figures"]:
             continue
@@ -203,10 +256,11 @@ def _extract_report(data_dir, report: ArchivedReport, extracted: dict) -> dict:
     return page
 
 
-def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, counts) -> None:
+def _insert_agency(database, workers: Workers, group: list[ArchivedReport], histories,
+                   counts) -> None:
     """One agency's reports, in year order so each is checked against the year before."""
     extracted = {report.url: {} for report in group}
-    results = [(report, _extract_report(data_dir, report, extracted[report.url]))
+    results = [(report, _extract_report(workers, report, extracted[report.url]))
                for report in group]
     first = group[0].metadata
     names = [result.get("agency") for _, result in results if result.get("agency")]
@@ -231,11 +285,12 @@ def _insert_agency(database, data_dir, group: list[ArchivedReport], histories, c
         primary_id = primary = None
         for report, result in items:
             if primary_id is None and previous is not None and isinstance(year, int) and \
-                    previous.get("report_year") == year - 1:
+                    previous.get("report_year") == year - 1 and \
+                    not result.get("extraction_failure"):
                 result["checks"] = run_checks(result, previous)
             report_id = _insert_report(database, agency_id, report, result, counts,
                                        histories.get(report.url, []), superseded_by=primary_id)
-            _insert_changes(database, data_dir, report_id, report, result, histories, counts,
+            _insert_changes(database, workers, report_id, report, result, histories, counts,
                             extracted[report.url])
             if primary_id is None:
                 primary_id, primary = report_id, result
@@ -268,23 +323,23 @@ def _build_versions(database, data_dir) -> dict[str, list[Version]]:
     return histories
 
 
-def _insert_changes(database, data_dir, report_id, report: ArchivedReport, latest: dict,
+def _insert_changes(database, workers: Workers, report_id, report: ArchivedReport, latest: dict,
                     histories: dict, counts, extracted: dict) -> None:
     """How a report changed after it was first archived: edited, removed, restored; and
     when its figures are in an attached document, how that document changed."""
     source = latest.get("source_url", report.url)
     on_page = source == report.url
-    _url_changes(database, data_dir, report_id, report.url, report.metadata,
+    _url_changes(database, workers, report_id, report.url, report.metadata,
                  histories.get(report.url, []), counts, figures=on_page, known=extracted)
     if not on_page:
         # read with the hints _extract_report gave the document, so the versions compare
         page = extracted[report.capture.get("payload_sha256")]
-        _url_changes(database, data_dir, report_id, source,
+        _url_changes(database, workers, report_id, source,
                      {**report.metadata, "list_title": page.get("title")},
                      histories.get(source, []), counts, figures=True, known=extracted)
 
 
-def _url_changes(database, data_dir, report_id, url: str, metadata: dict,
+def _url_changes(database, workers: Workers, report_id, url: str, metadata: dict,
                  versions: list[Version], counts, *, figures: bool, known: dict) -> None:
     """The changes between one URL's versions; `figures`: whether the report's figures
     are read from this URL (else only its text is compared)."""
@@ -297,7 +352,10 @@ def _url_changes(database, data_dir, report_id, url: str, metadata: dict,
             if version.payload_sha256 not in extracted:
                 capture = next(database.query("select * from responses where id = ?",
                                               [version.capture_id]))
-                extracted[version.payload_sha256] = _extract(data_dir, capture, metadata)
+                try:
+                    extracted[version.payload_sha256] = _extract(workers, capture, metadata)
+                except ExtractionFailed:
+                    continue  # recorded; an unreadable version is left out of the history
             result = extracted[version.payload_sha256]
             if last_content and last_content[0].payload_sha256 != version.payload_sha256:
                 before = last_content[1]
@@ -313,7 +371,7 @@ def _url_changes(database, data_dir, report_id, url: str, metadata: dict,
                 previous is last_content[0]:
             kind, note = "removed", ""
             if version.kind == "redirect":
-                kind, note = "moved", _location(database, data_dir, version)
+                kind, note = "moved", _location(database, workers.data_dir, version)
             _insert_change(database, report_id, url, last_content[0], version, kind, note, [])
             change = True
         counts["changes"] += bool(change)
@@ -374,6 +432,7 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
         "source_url": result.get("source_url"),
         "source_capture_id": result.get("source_capture"),
         "text": result.get("text") or "",
+        "extraction_failure": result.get("extraction_failure"),
     }).last_pk
     raw = result.get("raw", {})
     database["figures"].insert_all(({

@@ -248,9 +248,21 @@ def _print_crawl_stats(stats: dict) -> None:
 @main.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction of FILE as JSON.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds one document may take [default: $GONGKAI_EXTRACT_TIME_LIMIT or 60].")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=None,
+              help="MB one worker may use [default: $GONGKAI_EXTRACT_MEMORY_MB or 1024].")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Worker processes, 0 = one per core [default: $GONGKAI_EXTRACT_WORKERS or 0].")
+@click.option("--retry-failed", is_flag=True,
+              help="Try again the documents that failed under this extractor version.")
 @data_option
-def extract(file, as_json, data_dir):
-    """Extract every archived report into gongkai.db, or one local FILE."""
+def extract(file, as_json, time_limit, memory_limit, workers, retry_failed, data_dir):
+    """Extract every archived report into gongkai.db, or one local FILE.
+
+    Each document is read in a worker process under a time and a memory limit; one that
+    fails is listed in the table extraction_failures and the rest go on. The database is
+    built aside and swapped in when complete."""
     if file:
         from gongkai.archive.extract import extract_file
 
@@ -260,13 +272,26 @@ def extract(file, as_json, data_dir):
         else:
             _print_single(result)
         return
-    from gongkai.archive.database import build
+    import dataclasses
 
-    counts = build(data_dir, progress=_progress("extracting"))
+    from gongkai.archive.database import build
+    from gongkai.archive.isolation import Limits, summary
+    from gongkai.archive.rebuild import BuildInProgress
+
+    given = {"seconds": time_limit, "memory_mb": memory_limit, "workers": workers}
+    limits = dataclasses.replace(Limits.from_env(), retry_failed=retry_failed,
+                                 **{k: v for k, v in given.items() if v is not None})
+    try:
+        counts = build(data_dir, progress=_progress("extracting"), limits=limits)
+    except BuildInProgress as error:
+        raise click.ClickException(str(error))
     click.echo(f"{counts['reports']} reports from {counts['agencies']} agencies: "
                f"{counts['figures']} figures, {counts['checks']} checks "
                f"({counts['failed_checks']} failed), {counts['warnings']} warnings "
                f"→ {Path(data_dir) / 'gongkai.db'}", err=True)
+    if counts["failures"]:
+        click.echo(f"{len(counts['failures'])} documents not read (table extraction_failures): "
+                   f"{summary(counts['failures'])}", err=True)
 
 
 def _print_single(result: dict) -> None:
