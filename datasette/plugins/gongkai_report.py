@@ -128,3 +128,35 @@ def extra_template_vars(view_name, database, table, request, datasette):
         context = await report_context(datasette, int(pks))
         return {"gongkai": context} if context else {}
     return inner
+
+
+def figures_wide_sql() -> str:
+    """One row per report, one column per figure key (both templates), filterable."""
+    from gongkai.archive.views import figure_keys
+
+    columns = ",\n  ".join(f"max(case when f.key = '{key}' then f.value end) as [{key}]"
+                           for key in figure_keys())
+    return f"""select r.id as report_id, r.agency as 单位, r.report_year as 年度,
+  r.template as 模板, p.region as 地区,
+  {columns}
+from reports r left join portals p on p.site = r.site
+  left join figures f on f.report_id = r.id
+where r.superseded_by is null
+  and (:region = '' or p.region like :region || '%')
+  and (:year = '' or r.report_year = cast(:year as integer))
+  and (:agency = '' or r.agency like '%' || :agency || '%')
+group by r.id
+order by r.report_year desc, r.agency"""
+
+
+@hookimpl
+def canned_queries(database):
+    # Written here, not in metadata.yml: its ~230 columns come from the key list.
+    if database != DATABASE:
+        return {}
+    return {"figures_wide": {
+        "title": "逐格数据宽表（每份报告一行、每格一列）",
+        "description": "列名为规范键名；空白格为空，不等于 0。可按地区代码、年度、单位名称筛选；"
+                       "下载 CSV 后可在表格软件中比较。",
+        "sql": figures_wide_sql(),
+    }}
