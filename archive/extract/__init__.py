@@ -17,11 +17,11 @@ from pathlib import Path
 from .document import Document, Prose, clean
 from .forms import parse
 from .metadata import (find_agency, find_box_fields, find_published, find_sections, find_title,
-                       heading_lines, iso_date, report_year)
+                       heading_lines, iso_date, report_year, year_in_text)
 from .tables import detect_template, extract_tables
 
 # Bump whenever the output for the same input may change.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_file"]
 
@@ -119,7 +119,7 @@ def extract_document(data: bytes | str, *, filename: str | None = None,
     sections = find_sections(lines)
     no_text = _no_text(doc, found, sections, body)
     title = find_title(doc) or clean(hints.get("title")) or None
-    year = report_year(title) or report_year(hints.get("title"))
+    year = report_year(title) or year_in_text(lines) or report_year(hints.get("title"))
     text = body if not title or body.startswith(title) else f"{title}\n{body}"
     agency = (find_agency(title, text) or clean(hints.get("agency"))
               or doc.meta.get("contentsource") or None)

@@ -468,7 +468,11 @@ def parse_text(text: str) -> Document:
 
     In the TAB form a line without a TAB right after a cell continues that cell
     (Word wraps 商业/企业), blank lines separate rows, and any other line is prose.
+    Tables flattened any other way (pipe rows, a cell a line) are flattened.py's.
     """
+    from .flattened import is_flattened, parse_flattened    # it imports this module
+    if is_flattened(text):
+        return parse_flattened(text)
     blocks: list = []
     prose: list[str] = []
     rows: list[list[str]] = []

@@ -68,6 +68,32 @@ def report_year(title: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_Y = r"((?:19|20)\d{2})\s*年"
+# Where the text states its year, surest first: the report named with its year, the
+# statistics period (1 January to 31 December of one year), the year's disclosure work.
+_YEAR_STATEMENTS = (
+    re.compile(_Y + r"\s*度?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)"),
+    re.compile(r"统计[^。]{0,16}?" + _Y + r"\s*0?1\s*月\s*0?1\s*日\s*起?\s*"
+               r"(?:至|到|-|—|–|~|～)\s*(?:((?:19|20)\d{2})\s*年\s*)?12\s*月\s*31\s*日"),
+    re.compile(_Y + r"\s*度?\s*政府信息公开工作"),
+)
+
+
+def year_in_text(lines: list[str]) -> int | None:
+    """The report year as the text states it, where no title names it. Statements of
+    one kind that name different years name none."""
+    for pattern in _YEAR_STATEMENTS:
+        years = set()
+        for line in lines:
+            for m in pattern.finditer(line):
+                if m.lastindex and m.lastindex > 1 and m.group(2) and m.group(2) != m.group(1):
+                    continue        # a period over two years is not a report year
+                years.add(int(m.group(1)))
+        if len(years) == 1:
+            return years.pop()
+    return None
+
+
 def find_agency(title: str | None, text: str) -> str | None:
     """The title's words before the year ('庄口镇'), made whole ('庄口镇人民政府') when the
     text says so; or, for titles that start with the year, the words after it."""
