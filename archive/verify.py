@@ -14,7 +14,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from gongkai.archive import db
-from gongkai.archive.warc import OPEN_SUFFIX, WARC_DIR
+from gongkai.archive.warc import ABOUT, OPEN_SUFFIX, WARC_DIR
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,10 @@ def verify(data_dir: str | os.PathLike) -> Report:
     data_dir = Path(data_dir)
     database = db.open_database(data_dir)
     db.ensure_schema(database)
-    indexed: dict[str, dict[int, dict]] = defaultdict(dict)
+    # Rows by file and offset: two rows claiming one offset are both checked.
+    indexed: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for row in database.query("select * from captures"):
-        indexed[row["warc_file"]][row["offset"]] = row
+        indexed[row["warc_file"]][row["offset"]].append(row)
     # Files still being written (".open") are checked as far as they go.
     on_disk = {f"{WARC_DIR}/{path.name.removesuffix(OPEN_SUFFIX)}": path
                for pattern in ("*.warc.gz", f"*.warc.gz{OPEN_SUFFIX}")
@@ -53,7 +54,8 @@ def verify(data_dir: str | os.PathLike) -> Report:
     report = Report(problems=[])
 
     for name in sorted(set(indexed) - set(on_disk)):
-        report.problems.append(Problem(name, None, f"missing: {len(indexed[name])} indexed "
+        count = sum(map(len, indexed[name].values()))
+        report.problems.append(Problem(name, None, f"missing: {count} indexed "
                                                    "records point into a file that is gone"))
     for name in sorted(on_disk):
         report.files += 1
@@ -61,16 +63,18 @@ def verify(data_dir: str | os.PathLike) -> Report:
     return report
 
 
-def _verify_file(path: Path, name: str, rows: dict[int, dict], report: Report) -> list[Problem]:
+def _verify_file(path: Path, name: str, rows: dict[int, list[dict]],
+                 report: Report) -> list[Problem]:
     problems = []
     with open(path, "rb") as fh:
         # Records are gzip members of their own, so each indexed record is checked
         # on its own: one damaged record does not hide the state of the others.
-        for offset, row in sorted(rows.items()):
-            report.records += 1
-            problem = _check_record(fh, offset, row)
-            if problem:
-                problems.append(Problem(name, offset, problem))
+        for offset, claims in sorted(rows.items()):
+            for row in claims:
+                report.records += 1
+                problem = _check_record(fh, offset, row)
+                if problem:
+                    problems.append(Problem(name, offset, problem))
         fh.seek(0)
         iterator = ArchiveIterator(fh)
         try:
@@ -97,6 +101,18 @@ def _check_record(fh, offset: int, row: dict) -> str | None:
         return f"altered or truncated: {_describe(error)}"
     if record.rec_headers.get_header("WARC-Record-ID") != row["warc_record_id"]:
         return "index points at a different record"
+    # Headers no digest covers: the record must say what the index says it is.
+    said = ((record.rec_headers.get_header("WARC-Target-URI") or "").removeprefix(ABOUT),
+            record.rec_type, record.rec_headers.get_header("WARC-Date"))
+    if said != (row["url"], row["record_type"], row["fetched_at"]):
+        return "altered: the record's target, type or date differs from the index"
+    return digest_problem(record, payload, row)
+
+
+def digest_problem(record, payload: bytes, row: dict) -> str | None:
+    """The record's own digests (block and payload) and the index's sha256 of the payload."""
+    if not record.rec_headers.get_header("WARC-Block-Digest"):
+        return "altered: the block digest is gone"  # every record we write carries one
     if record.digest_checker.problems:
         return "altered: " + "; ".join(record.digest_checker.problems)
     if row["payload_sha256"] and row["record_type"] not in ("request", "revisit") and \

@@ -22,7 +22,6 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from gongkai.archive import db
 from gongkai.archive.bodies import PayloadTooLarge, content_codings, decode  # noqa: F401
 
 WARC_DIR = "warc"
@@ -282,8 +281,8 @@ def recover_abandoned(data_dir: str | os.PathLike, index=None) -> list[str]:
     recovered = []
     host = socket.gethostname().split(".")[0] or "host"
     for path in sorted((data_dir / WARC_DIR).glob(f"*.warc.gz{OPEN_SUFFIX}")):
-        parts = path.name.split("-")
-        if len(parts) < 5 or parts[-3] != host or pid_alive(int(parts[-2])):
+        writer = _writer_of(path.name)
+        if writer is None or writer[0] != host or pid_alive(writer[1]):
             continue  # another machine's, or a writer still at work
         name = f"{WARC_DIR}/{path.name[: -len(OPEN_SUFFIX)]}"
         end, records = _scan(path, name)
@@ -296,6 +295,7 @@ def recover_abandoned(data_dir: str | os.PathLike, index=None) -> list[str]:
             with open(path, "r+b") as fh:
                 fh.truncate(end)
         if index is not None:
+            _forget_torn(index, name, end)
             known = {row["warc_record_id"] for row in index.query(
                 "select warc_record_id from captures where warc_file = ?", [name])}
             for row in records:
@@ -304,6 +304,29 @@ def recover_abandoned(data_dir: str | os.PathLike, index=None) -> list[str]:
         os.rename(path, path.with_name(path.name[: -len(OPEN_SUFFIX)]))
         recovered.append(name)
     return recovered
+
+
+def _writer_of(file_name: str) -> tuple[str, int] | None:
+    """(host, pid) of the writer that named a WARC file gongkai-STAMP-HOST-PID-SERIAL…;
+    read from the right, since host names may hold hyphens themselves."""
+    stem = file_name.split(".warc.gz", 1)[0]
+    if not stem.startswith("gongkai-"):
+        return None
+    parts = stem[len("gongkai-"):].split("-", 1)
+    if len(parts) < 2:
+        return None
+    host_pid_serial = parts[1].rsplit("-", 2)
+    if len(host_pid_serial) != 3 or not host_pid_serial[1].isdigit():
+        return None
+    return host_pid_serial[0], int(host_pid_serial[1])
+
+
+def _forget_torn(index, name: str, end: int) -> None:
+    """Index rows of records cut off mid-write (the index may be ahead of the file after
+    a power cut) point at bytes that are not a record: they go, the bytes are set aside."""
+    with index.conn:
+        index.conn.execute("delete from captures where warc_file = ? and offset >= ?",
+                           [name, end])
 
 
 def pid_alive(pid: int) -> bool:
