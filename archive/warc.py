@@ -22,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from gongkai.archive import db
 from gongkai.archive.bodies import PayloadTooLarge, content_codings, decode  # noqa: F401
 
 WARC_DIR = "warc"
