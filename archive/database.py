@@ -19,6 +19,7 @@ import sqlite_utils
 
 from gongkai.archive import db, migrations, rebuild
 from gongkai.archive.checks import run_checks
+from gongkai.archive.deadlines import write_deadlines
 from gongkai.archive.extract import EXTRACTOR_VERSION
 from gongkai.archive.extract.metadata import report_year
 from gongkai.archive.isolation import ExtractionFailed, Limits, Workers, remembered
@@ -30,7 +31,7 @@ from gongkai.archive.warc import read_capture, read_record
 
 DERIVED_TABLES = ["report_tokens_fts", "report_tokens", "report_changes", "versions", "warnings",
                   "checks", "figures", "reports", "agencies", "extraction_failures",
-                  "report_summary"]
+                  "report_summary", "deadlines"]
 
 
 @dataclass
@@ -107,6 +108,7 @@ def _create_tables(database) -> None:
         "figure_count": int, "warning_count": int, "failed_checks": int, "versions": int,
         "last_seen": str, "removed_at": str, "superseded_by": int, "form": str, "no_text": int,
         "source_url": str, "source_capture_id": int, "text": str, "extraction_failure": str,
+        "list_url": str,
     }, pk="id", foreign_keys=[("agency_id", "agencies", "id"), ("capture_id", "captures", "id")])
     # INTEGER affinity keeps counts as integers and money such as 1.25 as REAL.
     database["figures"].create({
@@ -199,6 +201,8 @@ def _build_aside(database, workers: Workers, progress) -> dict:
         database.execute("insert into report_tokens_fts(report_tokens_fts) values ('rebuild')")
         _create_views(database)
         database["extraction_failures"].insert_all(workers.failures.values())
+    # The deadline watch as of today, from the tables just built (archive/deadlines.py).
+    counts["deadlines"] = write_deadlines(database)
     counts["agencies"] = database["agencies"].count
     counts["failures"] = list(workers.failures.values())
     return counts
@@ -306,7 +310,8 @@ def _build_versions(database, data_dir) -> dict[str, list[Version]]:
     """The `versions` table: every archived URL's history of contents and answers."""
     by_url: dict[str, list[dict]] = defaultdict(list)
     soft: set[int] = set()
-    for row in database.query("select * from responses order by id"):
+    # In the order they were fetched: an imported WARC (gongkai import) adds older captures.
+    for row in database.query("select * from responses order by fetched_at, id"):
         by_url[row["url"]].append(row)
         if row["status"] == 200 and (row["payload_length"] or 0) <= SOFT_404_MAX_BYTES:
             record = read_capture(data_dir, row)
@@ -433,6 +438,7 @@ def _insert_report(database, agency_id, report: ArchivedReport, result: dict, co
         "source_capture_id": result.get("source_capture"),
         "text": result.get("text") or "",
         "extraction_failure": result.get("extraction_failure"),
+        "list_url": meta.get("list_url"),
     }).last_pk
     raw = result.get("raw", {})
     database["figures"].insert_all(({

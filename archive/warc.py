@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from gongkai.archive import db
+from gongkai.archive import clock, db
 from gongkai.archive.bodies import PayloadTooLarge, content_codings, decode  # noqa: F401
 
 WARC_DIR = "warc"
@@ -42,7 +42,8 @@ _HOP_BY_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The archive's clock: a crawl run with --now (GONGKAI_NOW) records its pinned time.
+    return clock.utc_now()
 
 
 @dataclass

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from scrapy import signals
 
+from gongkai.archive import clock
 from gongkai.archive.warc import WarcStore
 
 
 def archive_store(crawler) -> WarcStore:
     store = getattr(crawler, "gongkai_store", None)
     if store is None:
+        # Before anything is written: every time the crawl records runs from --now.
+        clock.pin(crawler.settings.get("GONGKAI_NOW"))
         store = WarcStore(crawler.settings.get("GONGKAI_DATA_DIR", "data"),
                           max_file_bytes=crawler.settings.getint("GONGKAI_WARC_MAX_BYTES",
                                                                  512 * 1024 * 1024))

@@ -8,10 +8,11 @@ retried in a loop, never handed to a parser as a report.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+
+from gongkai.archive.clock import utc_now
 
 CHALLENGE_STATUSES = {412, 521, 422, 403, 405}
 STUB_MAX_BYTES = 2048
@@ -58,7 +59,7 @@ class ChallengeMiddleware:
             return response
         host = urlsplit(response.url).hostname
         self.blocked.append({"host": host, "url": response.url, "status": response.status,
-                             "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                             "at": utc_now()})
         self.crawler.stats.inc_value(f"gongkai/blocked/{host}")
         self.crawler.stats.inc_value("gongkai/blocked")
         raise ChallengeBlocked(f"challenge page from {host} ({response.status}): "

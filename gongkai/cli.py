@@ -170,14 +170,20 @@ def sites():
 @click.option("--simulated", is_flag=True, envvar="GONGKAI_SIMULATED_FAST",
               help="Crawl the simulated web fast (no delay, 8 at a time). Refused unless "
                    "every host is one the simulated web serves and it runs on this machine.")
+@click.option("--now", metavar="ISO-DATETIME",
+              help="Pin the crawl's clock: what it records as fetched at starts here (UTC unless "
+                   "the time says otherwise), to replay crawls against `portal serve --as-of`.")
 @data_option
-def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, simulated, data_dir):
+def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, simulated, now,
+          data_dir):
     """Crawl SITE from the registry into the archive (or every site, with --all)."""
     from gongkai.crawler.politeness import NotSimulated
     from gongkai.crawler.registry import UnknownSite, load_site
     from gongkai.crawler.run import crawl as run_crawl
     from gongkai.crawler.runs import EXIT_CODES
 
+    if now:
+        overrides = (*overrides, f"GONGKAI_NOW={_pinned_now(now)}")
     if all_sites:
         if site or base_url:
             raise click.UsageError("--all crawls every registered site at its own address: "
@@ -209,6 +215,15 @@ def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, simu
     if stats.get("finish_reason") != "finished":
         sys.exit(1)
     sys.exit(EXIT_CODES.get(outcome, 3))
+
+
+def _pinned_now(text: str) -> str:
+    from gongkai.archive.clock import parse_instant, stamp
+
+    try:
+        return stamp(parse_instant(text))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO date or date-time", param_hint="--now")
 
 
 def _crawl_all(redis_url, crawl_id, proxy, overrides, data_dir, simulated) -> None:
@@ -400,6 +415,8 @@ def demo(data_dir, seed, port):
     command = datasette_command(data_dir, "127.0.0.1", port)
     os.execv(command[0], command)
 
+
+from gongkai.commands.deadlines import deadlines; main.add_command(deadlines)  # noqa: E402,E702
 
 if __name__ == "__main__":
     main()

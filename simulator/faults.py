@@ -125,6 +125,16 @@ def _has_deadline(r) -> bool:
     return r.agency.kind in ("department", "county_government")
 
 
+def deadline_of(kind: str, year: int) -> str | None:
+    """The day a body of KIND must publish its YEAR report by (ISO), None when no national
+    deadline applies: the simulated web's own reading of Regulation art. 49."""
+    if year <= 2018:
+        return date(year + 1, 3, 31).isoformat()
+    if kind not in ("department", "county_government"):
+        return None
+    return date(year + 1, 3 if kind == "county_government" else 1, 31).isoformat()
+
+
 def plant(web, faults: FaultSet) -> list[dict]:
     """Plant ``faults`` on the sites of ``web`` (a ``web.Web`` under construction)."""
     records: list[dict] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 
-from .faults import FAULTS, versions
+from .faults import FAULTS, deadline_of, versions
 
 SITE = "huichang"
 FAMILY = "ganzhou"
@@ -87,6 +87,8 @@ def report_truth(report, base_url: str = DEFAULT_BASE, site=None) -> dict:
         "declared_published": report.published.isoformat(),
         "declared_published_at": f"{report.published_at:%Y-%m-%d %H:%M}" if report.published_at else None,
         "actual_published": report.appeared.isoformat(),
+        # the simulator's own reading of the deadline rules (faults.py), for the deadline watch
+        "deadline": deadline_of(a.kind, report.report_year),
         "urls": _urls(report, base),
         "deleted_on": t.deleted.isoformat() if t is not None and t.deleted else None,
         "edited_on": t.edited.isoformat() if t is not None and t.edited else None,
@@ -124,7 +126,7 @@ def _header(portal, base_url: str | None) -> dict:
     for s in _sites(portal):
         for agency, year in getattr(s, "missing", []):
             missing.append({"site": s.key, "host": s.host, "agency": agency.name, "agency_kind": agency.kind,
-                            "report_year": year})
+                            "report_year": year, "deadline": deadline_of(agency.kind, year)})
     return {
         "seed": portal.seed,
         "site": default.key,
