@@ -118,6 +118,10 @@ def test_a_document_past_the_memory_limit_fails_alone(tmp_path, good):
     [unread] = query(tmp_path, "select * from reports where url = ?", [huge_text()[0]])
     assert unread["report_year"] == 2020 and unread["figure_count"] == 0
     assert "memory limit" in unread["extraction_failure"]
+    with datasette(tmp_path) as base:
+        with urllib.request.urlopen(f"{base}/gongkai/extraction_failures", timeout=30) as page:
+            html = page.read().decode("utf-8")
+    assert "未能读取的文件" in html and huge_text()[0] in html
 
 
 def test_documents_past_the_time_limit_are_killed_and_the_rest_extracted(tmp_path, good):
