@@ -404,6 +404,7 @@ def parse_flattened(text: str) -> Document:
     blocks: list = []
     warnings: list[str] = []
     found: list[str] = []
+    refused: list[str] = []     # tables in the text that were not read, with a warning
     regions = _regions(text)
 
     def prose(lines: list[str]):
@@ -431,14 +432,17 @@ def parse_flattened(text: str) -> Document:
                             f"'{_row_name(rows[-1])}', whose last figure may be cut short: "
                             "not read")
             rows[-1].values = []
+        said = len(warnings)
         table = _table_of(region.table, rows, warnings) if rows else None
         if table is not None:
             blocks.append(table)
             found.append(region.table)
         else:
             prose(table_lines)
+            if len(warnings) > said:
+                refused.append(region.table)
         prose(after)
-    _say_what_is_missing(regions, found, warnings)
+    _say_what_is_missing(regions, found + refused, warnings)
     return Document(blocks=blocks, kind="text", warnings=warnings)
 
 
@@ -461,5 +465,8 @@ def _say_what_is_missing(regions: list[_Region], found: list[str], warnings: lis
                         "what follows it is not in the text")
     present = {region.table for region in regions}
     for name, what in _TABLE_NAMES.items():
-        if name not in present:
+        if name in present and name not in found:
+            warnings.append(f"{what}: the text under this heading holds no table: none of its "
+                            "figures could be read")
+        elif name not in present:
             warnings.append(f"{what} is not in the text: none of its figures could be read")
