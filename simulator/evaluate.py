@@ -251,14 +251,15 @@ def format_portal(report: dict) -> str:
 def format_corpus(report: dict) -> str:
     lines = [f"real reports: {report['corpus']}",
              f"{'file':<34}{'form':<6}{'template':<9}{'keys':>5}{'found':>6}{'correct':>8}"
-             f"{'precision':>10}  checks"]
+             f"{'precision':>10}{'right':>6}{'wrong':>6}{'missing':>8}  checks"]
     for f in report["files"]:
         precision = f["correct"] / f["found"] if f["found"] else None
         checks = " ".join(f"{rule}={c['got']}{'' if c['agree'] else '(expected ' + c['expected'] + ')'}"
                           for rule, c in f["checks"].items())
         lines.append(f"{f['file']:<34}{f['form']:<6}{f['template']['got']:<9}"
                      f"{f['expected_keys']:>5}{f['found']:>6}{f['correct']:>8}"
-                     f"{_pct(precision):>10}  {checks}")
+                     f"{_pct(precision):>10}{f['correct']:>6}{len(f['wrong']):>6}"
+                     f"{len(f['missing']):>8}  {checks}")
         for w in f["wrong"]:
             lines.append(f"    wrong {w['key']}: expected {w['expected']}, got {w['got']}")
         for key in f["missing"]:
@@ -266,7 +267,8 @@ def format_corpus(report: dict) -> str:
     t = report["totals"]
     precision = t["correct"] / t["found"] if t["found"] else None
     lines.append(f"{'total':<49}{t['expected_keys']:>5}{t['found']:>6}{t['correct']:>8}"
-                 f"{_pct(precision):>10}  checks agree {t['checks_agree']}/{t['checks_expected']}")
+                 f"{_pct(precision):>10}{t['correct']:>6}{t['wrong']:>6}{t['missing']:>8}"
+                 f"  checks agree {t['checks_agree']}/{t['checks_expected']}")
     for s in report["skipped"]:
         lines.append(f"skipped {s['file']}: {s['reason']}")
     return "\n".join(lines)
