@@ -50,7 +50,9 @@ def archived_reports(database, data_dir) -> list[ArchivedReport]:
     latest: dict[str, dict] = {}
     attachments: dict[str, dict[str, dict]] = defaultdict(dict)
     for row in database.query(
-            "select * from captures where record_type = 'metadata' order by id"):
+            # Our crawler's records only: an imported WARC's metadata is another tool's.
+            "select * from captures where record_type = 'metadata' "
+            "and content_type like 'application/json; kind=%' order by id"):
         record = read_record(data_dir, row["warc_file"], row["offset"])
         metadata = json.loads(record.payload)
         if metadata.get("kind") == "report_page":

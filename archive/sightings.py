@@ -24,7 +24,10 @@ def china_day(stamp: str | None) -> date | None:
     """The day in China of an archive timestamp (UTC ISO 8601)."""
     if not stamp:
         return None
-    value = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    try:
+        value = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:  # an unusual fraction of a second: the second is enough for a day
+        value = datetime.fromisoformat(stamp[:19])
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(CHINA).date()
@@ -40,11 +43,22 @@ def url_key(url: str | None) -> str:
     """A URL without its scheme and default port: http:// and https:// copies are one page."""
     if not url:
         return ""
-    parts = urlsplit(url.strip())
+    parts = urlsplit(unwrap_wayback(url.strip().strip("<>")))
     host = (parts.hostname or "").lower()
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     return host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def unwrap_wayback(url: str) -> str:
+    """The original URL of a Wayback Machine address (web.archive.org/web/<ts>/<url>)."""
+    parts = urlsplit(url)
+    if parts.hostname == "web.archive.org" and parts.path.startswith("/web/"):
+        rest = parts.path.split("/", 3)[-1] + (f"?{parts.query}" if parts.query else "")
+        for scheme in ("http", "https"):
+            if rest.startswith(f"{scheme}:/"):
+                return f"{scheme}://" + rest[len(scheme) + 2:].lstrip("/")
+    return url
 
 
 @dataclass

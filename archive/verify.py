@@ -49,7 +49,8 @@ def verify(data_dir: str | os.PathLike) -> Report:
         indexed[row["warc_file"]][row["offset"]].append(row)
     # Files still being written (".open") are checked as far as they go.
     on_disk = {f"{WARC_DIR}/{path.name.removesuffix(OPEN_SUFFIX)}": path
-               for pattern in ("*.warc.gz", f"*.warc.gz{OPEN_SUFFIX}")
+               # *.warc: an uncompressed file imported as it came (gongkai import)
+               for pattern in ("*.warc.gz", "*.warc", f"*.warc.gz{OPEN_SUFFIX}")
                for path in (data_dir / WARC_DIR).glob(pattern)}
     report = Report(problems=[])
 

@@ -417,6 +417,7 @@ def demo(data_dir, seed, port):
 
 
 from gongkai.commands.deadlines import deadlines; main.add_command(deadlines)  # noqa: E402,E702
+from gongkai.commands.importer import import_command; main.add_command(import_command)  # noqa: E402,E702
 
 if __name__ == "__main__":
     main()
