@@ -57,8 +57,16 @@ class BoundedRedirectMiddleware(RedirectMiddleware):
 
 
 class BoundedMetaRefreshMiddleware(MetaRefreshMiddleware):
-    """Meta refreshes: a target that is not http(s) (`javascript:`) leaves the page as it
-    is (Scrapy already does so); a chain past REDIRECT_MAX_TIMES is recorded as dropped."""
+    """Meta refreshes: a target that is not an http(s) URL (`javascript:`, garbage) leaves
+    the page as it is — Scrapy would raise building a request for it, and the report
+    on the page would be lost; a chain past REDIRECT_MAX_TIMES is recorded as dropped."""
+
+    def process_response(self, request, response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except ValueError as error:  # no request can be made of the target
+            log.info("meta refresh ignored on %s: %s", response.url, error)
+            return response
 
     def _redirect(self, redirected, request, reason):
         try:

@@ -80,8 +80,8 @@ def crawled(web, tmp_path_factory):
     # The server stamps requests with time.monotonic(), crawl_runs with the wall clock.
     to_wall = time.time() - time.monotonic()
     with PortalServer(web) as server:
-        gongkai("crawl", "--all", "--proxy", server.proxy_url, "--data", data,
-                "-s", "LOG_LEVEL=WARNING")
+        result = gongkai("crawl", "--all", "--proxy", server.proxy_url, "--data", data,
+                         "-s", "LOG_LEVEL=WARNING", check=False)
         requests = server.requests
     runs = list(db.open_database(data).query("select * from crawl_runs order by id"))
     crawls = {}
@@ -91,7 +91,7 @@ def crawled(web, tmp_path_factory):
         crawls[run["site"]] = Crawl(run["site"], data, run, during)
     for crawl in crawls.values():
         print(f"{crawl.site}: {len(crawl.requests)} requests in {crawl.seconds:.1f} s")
-    return {"crawls": crawls, "requests": requests, "runs": runs}
+    return {"crawls": crawls, "requests": requests, "runs": runs, "result": result}
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +215,18 @@ def test_challenge_hosts_are_recorded_blocked_and_left_alone(crawls, truth, site
     assert json.loads(run["blocked_hosts"]) == [host]
     assert run["finish_reason"] == "finished" and run["report_pages"] == 0
     assert not crawl.metadata("report_page") and not crawl.metadata("attachment")
+    # a site behind a wall was not crawled: the run says why, the command fails
+    assert run["outcome"] == "blocked"
+    assert run["outcome_reason"] == f"blocked: {host} answered only with challenge pages"
+
+
+def test_crawl_all_fails_naming_the_sites_it_could_not_crawl(crawled):
+    result = crawled["result"]
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == \
+        f"crawl failed for: {', '.join(f'{site} (exit 4)' for site in sorted(BLOCKED))}"
+    for site in BLOCKED:
+        assert f"crawl of {site} failed: blocked:" in result.stderr
 
 
 def test_crawl_all_crawls_every_registered_site_once(crawled):
@@ -223,6 +235,7 @@ def test_crawl_all_crawls_every_registered_site_once(crawled):
     runs = crawled["runs"]
     assert [run["site"] for run in runs] == site_names()
     assert all(run["finish_reason"] == "finished" for run in runs)
+    assert {run["site"] for run in runs if run["outcome"] == "ok"} == set(PORTALS)
     # Every request the server saw falls within one site's crawl.
     assert sum(len(c.requests) for c in crawled["crawls"].values()) == len(crawled["requests"])
 
