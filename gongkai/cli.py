@@ -366,9 +366,14 @@ def eval_command(corpus, seed, agencies, jobs, as_json):
 
 # -- serving -------------------------------------------------------------------
 
-def datasette_command(data_dir: str, host: str, port: int) -> list[str]:
+def datasette_command(data_dir: str, host: str, port: int, immutable: bool = False) -> list[str]:
+    from gongkai.archive.publish import publish
+
+    # Live (default): read-only, sees crawls and new builds as they commit (WAL).
+    # Immutable: a frozen copy (archive/publish.py explains why not the live file).
+    database = ["-i", str(publish(data_dir))] if immutable else [str(Path(data_dir) / "gongkai.db")]
     # The interpreter running gongkai has Datasette: no need for its script on PATH.
-    return [sys.executable, "-m", "datasette", "serve", str(Path(data_dir) / "gongkai.db"),
+    return [sys.executable, "-m", "datasette", "serve", *database,
             "--host", host, "--port", str(port),
             "--metadata", str(DATASETTE_DIR / "metadata.yml"),
             "--plugins-dir", str(DATASETTE_DIR / "plugins"),
@@ -380,12 +385,16 @@ def datasette_command(data_dir: str, host: str, port: int) -> list[str]:
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(data_dir, host, port):
+@click.option("--immutable", is_flag=True,
+              help="Serve a frozen copy (DATA/published/…) opened immutable, for publishing; "
+                   "without it the live database is served read-only.")
+def serve(data_dir, host, port, immutable):
     """Serve gongkai.db with Datasette."""
     if not (Path(data_dir) / "gongkai.db").exists():
         raise click.ClickException(f"no database in {data_dir}: run `gongkai extract` first")
     click.echo(f"open http://{host}:{port}/gongkai", err=True)
-    os.execv(datasette_command(data_dir, host, port)[0], datasette_command(data_dir, host, port))
+    command = datasette_command(data_dir, host, port, immutable=immutable)
+    os.execv(command[0], command)
 
 
 @main.command()
