@@ -202,7 +202,7 @@ def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, simu
         if not sep:
             raise click.BadParameter(f"{override!r} is not NAME=VALUE", param_hint="--set")
         settings[name] = value
-    settings["GONGKAI_SIMULATED_FAST"] = "1" if simulated else "0"
+    settings.setdefault("GONGKAI_SIMULATED_FAST", "1" if simulated else "0")  # -s wins
     try:
         stats = run_crawl(site, base_url, data_dir, overrides=settings, redis_url=redis_url,
                           crawl_id=crawl_id, proxy=proxy)
@@ -426,6 +426,7 @@ def demo(data_dir, seed, port):
 
 
 from gongkai.commands.deadlines import deadlines; main.add_command(deadlines)  # noqa: E402,E702
+from gongkai.commands.probe import probe; main.add_command(probe)  # noqa: E402,E702
 from gongkai.commands.importer import import_command; main.add_command(import_command)  # noqa: E402,E702
 
 if __name__ == "__main__":

@@ -16,9 +16,13 @@ from parsel import Selector
 BEIJING = timezone(timedelta(hours=8))
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
-_DATE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
+_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})(?!\d)")
+# A list showing only month and day ([01-31], 01-31, 01/31): the year comes from elsewhere.
+_MONTH_DAY = re.compile(r"(?<![\d-])\[?\s*(\d{1,2})[-/.月](\d{1,2})日?\s*\]?(?![\d-])")
+# Where a URL carries the year it was filed: /202401/, t20240115_, /art/2024/1/15/, /2024-01-15/.
+_URL_YEAR = re.compile(r"/(20\d{2})(?:\d{2}/|-\d{2}|/\d{1,2}/)|[/_t](20\d{2})\d{4}[_/.]")
 # Breadcrumb separators as portals write them: >, >>, », ›, ＞, →, / (with or without spaces).
-_CRUMB_SPLIT = re.compile(r"\s*(?:>>?|»|›|＞+|→)\s*")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>>?|»|›|＞+|→|&gt;|\s/\s|^/|/$)\s*")
 _LABELS = ("索引号", "发布机构", "发布单位", "发文机关", "发布日期", "公开日期", "成文日期", "生成日期",
            "名称", "标题", "文号", "发文字号", "分类", "主题分类", "公开目录", "公开方式", "来源")
 
@@ -27,12 +31,32 @@ def clean(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
 
 
-def normalise_date(text: str | None) -> str | None:
-    match = _DATE.search(text or "")
-    if not match:
+def _valid(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime(year, month, day).date().isoformat()
+    except ValueError:
         return None
-    year, month, day = (int(g) for g in match.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def normalise_date(text: str | None, url: str | None = None) -> str | None:
+    """2024-01-31, 2024年1月31日, 2024/1/31, 2024.01.31 → '2024-01-31'.
+
+    A month and day alone ([01-31]) count only when URL says the year it was
+    filed under; without it no date is better than a guessed one.
+    """
+    match = _DATE.search(text or "")
+    if match:
+        return _valid(*(int(g) for g in match.groups()))
+    short = _MONTH_DAY.search(text or "")
+    year = url_year(url)
+    if short and year:
+        return _valid(year, int(short.group(1)), int(short.group(2)))
+    return None
+
+
+def url_year(url: str | None) -> int | None:
+    match = _URL_YEAR.search(url or "")
+    return int(match.group(1) or match.group(2)) if match else None
 
 
 def beijing_date(timestamp: int | float | str | None) -> str | None:
@@ -57,9 +81,9 @@ def dated_entries(html: str, page_url: str) -> list[ListEntry]:
     is the anchor's @title when there is one, since anchor text is often cut off.
     """
     entries = []
-    for item in Selector(text=html).css("li, tr"):
-        if item.css("li, tr")[1:]:
-            continue  # a wrapper around other items, not an entry
+    for item in Selector(text=html).css("li, tr, dd, dl"):
+        if any(inner.css("a[href]") for inner in item.css("li, tr, dd")[1 if item.root.tag != "dl" else 0:]):
+            continue  # a wrapper around other entries, not an entry
         anchors = item.css("a[href]")
         if not anchors:
             continue
@@ -69,21 +93,35 @@ def dated_entries(html: str, page_url: str) -> list[ListEntry]:
             continue
         anchor_text = clean(" ".join(anchor.css("::text").getall()))
         rest = clean(" ".join(item.css("::text").getall())).replace(anchor_text, " ", 1)
-        date = normalise_date(rest)
+        url = urljoin(page_url, href)
+        date = normalise_date(rest, url)
         if date is None:
             continue
         title = clean(anchor.attrib.get("title")) or anchor_text
-        entries.append(ListEntry(urljoin(page_url, href), title, date))
+        entries.append(ListEntry(url, title, date))
     return entries
 
 
-def meta_tags(html: str) -> dict[str, str]:
-    """<meta name=… content=…> pairs (ArticleTitle, PubDate, ContentSource …)."""
-    found = {}
+class Metas(dict):
+    """Meta tags by name, whatever case the page writes it in (contentSource, ContentSource)."""
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name) -> bool:
+        return super().__contains__(str(name).lower())
+
+    def get(self, name: str, default=None):
+        return super().get(name.lower(), default)
+
+
+def meta_tags(html: str) -> Metas:
+    """<meta name=… content=…> pairs (ArticleTitle, PubDate, ContentSource …), names case-blind."""
+    found = Metas()
     for meta in Selector(text=html).css("meta[name]"):
-        name = meta.attrib.get("name", "").strip()
+        name = meta.attrib.get("name", "").strip().lower()
         if name and name not in found:
-            found[name] = clean(meta.attrib.get("content"))
+            dict.__setitem__(found, name, clean(meta.attrib.get("content")))
     return found
 
 
@@ -128,18 +166,23 @@ def breadcrumb(html: str) -> list[str]:
     node = holders[-1]
     for _ in range(3):
         # The label may sit in an element of its own (<span>当前位置：</span>): go up to the trail.
-        text = re.sub(r"^.*?位置\s*[:：]?\s*", "", clean(" ".join(node.css("::text").getall())))
+        pieces = [clean(t) for t in node.xpath(".//text()[not(ancestor::script)]").getall()]
+        text = re.sub(r"^.*?位置\s*[:：]?\s*", "", " ".join(pieces))
         parent = node.xpath("..")
         if text or not parent:
             break
         node = parent[0]
-    return [crumb for crumb in (clean(c) for c in _CRUMB_SPLIT.split(text)) if crumb]
+    # Each text node is a crumb or holds several split by a separator; separators drawn
+    # by CSS leave no text at all, so the nodes themselves still keep crumbs apart.
+    pieces = [re.sub(r"^.*?位置\s*[:：]?\s*", "", p) if "位置" in p else p for p in pieces]
+    crumbs = [clean(c) for piece in pieces for c in _CRUMB_SPLIT.split(piece)]
+    return [crumb for crumb in crumbs if crumb and not re.fullmatch(r"[>»›＞→/|\s]+", crumb)]
 
 
 def page_title(html: str) -> str | None:
     """The report's own title: ArticleTitle meta, else the heading, else <title>."""
     selector = Selector(text=html)
-    title = clean(selector.css("meta[name=ArticleTitle]::attr(content)").get())
+    title = meta_tags(html).get("ArticleTitle")
     if title:
         return title
     for query in ("h1", ".title", "title"):

@@ -15,13 +15,22 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-_Q = r"""['"]"""
-_ZERO_BASED = re.compile(
-    rf"createPageHTML\(\s*(?P<pages>\d+)\s*,\s*(?P<cur>\d+)\s*,\s*{_Q}(?P<prefix>[^'\"]+){_Q}\s*,"
-    rf"\s*{_Q}(?P<ext>[^'\"]+){_Q}")
-_ONE_BASED = re.compile(
-    rf"createPageHTML\(\s*{_Q}[^'\"]*{_Q}\s*,\s*(?P<pages>\d+)\s*,\s*(?P<cur>\d+)\s*,"
-    rf"\s*{_Q}(?P<prefix>[^'\"]+){_Q}\s*,\s*{_Q}(?P<ext>[^'\"]+){_Q}")
+_CALL = re.compile(r"createPageHTML\s*\(([^()]*)\)")
+_ARG = re.compile(r"""\s*(?:'([^']*)'|"([^"]*)"|([\w.$]+))\s*(?:,|$)""")
+# `var countPage = 12//共多少页` and friends: the call may name them instead of numbers.
+_VAR = re.compile(r"""(?:var|let|const)?\s*\b([A-Za-z_$][\w$]*)\s*=\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*[;,\n/]""")
+
+
+def _arguments(call: str, variables: dict[str, str]) -> list[tuple[str, bool]]:
+    """The call's arguments as (value, was a string literal), variables resolved."""
+    out = []
+    for match in _ARG.finditer(call):
+        single, double, bare = match.groups()
+        if single is not None or double is not None:
+            out.append((single if single is not None else double, True))
+        elif bare:
+            out.append((variables.get(bare, bare), False))
+    return out
 
 
 @dataclass(frozen=True)
@@ -47,14 +56,32 @@ class Paging:
     def next_url(self, list_url: str) -> str:
         return self.url(list_url, self.index + 1)
 
+    def following(self, list_url: str, limit: int) -> list[str]:
+        """Every later page's URL, at most LIMIT of them."""
+        last = min(self.pages, self.index + 1 + limit)
+        return [self.url(list_url, index) for index in range(self.index + 1, last)]
+
 
 def create_page_html(html: str) -> Paging | None:
-    match = _ONE_BASED.search(html)
-    if match:
-        return Paging(int(match["pages"]), max(int(match["cur"]) - 1, 0), match["prefix"],
-                      match["ext"], one_based=True)
-    match = _ZERO_BASED.search(html)
-    if match:
-        return Paging(int(match["pages"]), int(match["cur"]), match["prefix"], match["ext"],
-                      one_based=False)
+    """The paging a createPageHTML call declares (the first call that reads as one)."""
+    variables = {m.group(1): next(g for g in m.groups()[1:] if g is not None)
+                 for m in _VAR.finditer(html)}
+    for call in _CALL.finditer(html):
+        args = _arguments(call.group(1), variables)
+        paging = _from_arguments(args)
+        if paging is not None:
+            return paging
     return None
+
+
+def _from_arguments(args: list[tuple[str, bool]]) -> Paging | None:
+    one_based = bool(args) and args[0][1] and not args[0][0].isdigit()
+    rest = args[1:] if one_based else args
+    if len(rest) < 4 or not (rest[0][0].isdigit() and rest[1][0].isdigit()):
+        return None
+    pages, current, prefix, extension = int(rest[0][0]), int(rest[1][0]), rest[2][0], rest[3][0]
+    if not prefix or not extension or not re.fullmatch(r"[\w.-]+", prefix + extension):
+        return None
+    if one_based:
+        return Paging(pages, max(current - 1, 0), prefix, extension, one_based=True)
+    return Paging(pages, current, prefix, extension, one_based=False)

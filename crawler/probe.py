@@ -1,0 +1,91 @@
+"""Fetch one page politely for `gongkai probe` and `gongkai sites add/check`.
+
+The host's robots.txt is asked first and obeyed; then the page itself, once,
+with the crawl's identifying User-Agent. An HTTP proxy (the simulated web, or an
+operator's VPN client) only carries the requests: what is allowed is the host's
+word, as in the crawl.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+import urllib.robotparser
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from gongkai.crawler.families.listing import Listing, parse_listing
+from gongkai.crawler.settings import USER_AGENT
+
+MAX_BODY = 10 * 1024 * 1024  # a list page larger than this is not read
+TIMEOUT = 30
+
+
+class ProbeError(RuntimeError):
+    """The page could not be probed: refused by robots.txt, unreachable, too large."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # after redirects
+    status: int
+    content_type: str | None
+    body: bytes
+
+
+def _opener(proxy: str | None):
+    handlers = [urllib.request.ProxyHandler({"http": proxy, "https": proxy} if proxy else {})]
+    return urllib.request.build_opener(*handlers)
+
+
+def _read(opener, url: str) -> Fetched:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with opener.open(request, timeout=TIMEOUT) as answer:
+            body = answer.read(MAX_BODY + 1)
+            return Fetched(answer.geturl(), answer.status, answer.headers.get("Content-Type"), body)
+    except urllib.error.HTTPError as error:
+        return Fetched(url, error.code, error.headers.get("Content-Type"), error.read(MAX_BODY + 1))
+
+
+def allowed_by_robots(opener, url: str) -> bool:
+    """The host's robots.txt for our User-Agent; an absent (4xx) robots.txt allows all."""
+    parts = urlsplit(url)
+    robots = _read(opener, f"{parts.scheme}://{parts.netloc}/robots.txt")
+    if robots.status >= 500:
+        raise ProbeError(f"robots.txt answered {robots.status}: not probing {parts.netloc} now")
+    if robots.status >= 400:
+        return True
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(robots.body.decode("utf-8", "replace").splitlines())
+    return parser.can_fetch(USER_AGENT, url)
+
+
+def fetch(url: str, proxy: str | None = None) -> Fetched:
+    """URL's answer, after its host's robots.txt allowed it: two requests in all."""
+    opener = _opener(proxy)
+    try:
+        if not allowed_by_robots(opener, url):
+            raise ProbeError(f"robots.txt of {urlsplit(url).netloc} disallows {url}")
+        page = _read(opener, url)
+    except (urllib.error.URLError, OSError) as error:
+        raise ProbeError(f"could not fetch {url}: {error}") from error
+    if len(page.body) > MAX_BODY:
+        raise ProbeError(f"{url} is larger than {MAX_BODY} bytes: not read")
+    if page.status != 200:
+        raise ProbeError(f"{url} answered HTTP {page.status}")
+    return page
+
+
+def probe_url(url: str, proxy: str | None = None, column_title: str | None = None) -> Listing:
+    page = fetch(url, proxy)
+    return parse_listing(page.body, page.url, content_type=page.content_type,
+                         column_title=column_title)
+
+
+def probe_file(path: Path, url: str, column_title: str | None = None) -> Listing:
+    body = path.read_bytes()
+    if len(body) > MAX_BODY:
+        raise ProbeError(f"{path} is larger than {MAX_BODY} bytes: not read")
+    return parse_listing(body, url, column_title=column_title)
