@@ -13,6 +13,10 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# AutoThrottle never goes below DOWNLOAD_DELAY: without this floor a fast server would
+# soon be asked many times a second. Not randomised: at most one request a second.
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = False
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
