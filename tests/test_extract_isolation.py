@@ -211,7 +211,11 @@ def pause_after(reports):
     for done, report in enumerate(reports):
         if done == after:
             marker.write_text("paused")
-            time.sleep(600)
+            go = marker.with_suffix(".go")
+            for _ in range(6000):  # until told to go on (or killed)
+                if go.exists():
+                    break
+                time.sleep(0.1)
         yield report
 
 build(data, progress=pause_after)
@@ -253,4 +257,26 @@ def test_an_extract_killed_midway_leaves_the_previous_build_served(tmp_path, goo
         assert "6 reports" in result.stderr
         assert served_reports(base) == 6
     assert not (tmp_path / "gongkai.db.building").exists()
+    assert_good_reports_extracted(tmp_path, good)
+
+
+def test_a_crawl_appending_while_extract_runs_loses_nothing(tmp_path, good):
+    archive(tmp_path, [doc[:4] for doc in good[:4]])
+    marker = tmp_path / "paused"
+    build = subprocess.Popen([sys.executable, "-c", PAUSING_BUILD, str(tmp_path), str(marker),
+                              "2"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: marker.exists() or build.poll() is not None, "the build to pause")
+        assert build.poll() is None, build.stderr.read()
+        # A crawl archives two more reports while the build is under way.
+        appended = archive(tmp_path, [doc[:4] for doc in good[4:]])
+        marker.with_suffix(".go").touch()
+        assert build.wait(timeout=300) == 0, build.stderr.read()
+    finally:
+        build.kill()
+    captures = {row["id"] for row in query(tmp_path, "select id from captures")}
+    assert set(appended.values()) <= captures
+    # The build read the archive as it was when it started; the next one sees the rest.
+    assert query(tmp_path, "select count(*) as n from reports") == [{"n": 4}]
+    gongkai("extract", "--data", tmp_path)
     assert_good_reports_extracted(tmp_path, good)
