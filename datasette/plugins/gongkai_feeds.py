@@ -48,3 +48,34 @@ def asgi_wrapper(datasette):
             await app(scope, receive, send)
         return serve
     return wrap
+
+
+# Queries over tables other parts build (the deadline watch, the crawl scheduler): until
+# a database has the table, they answer with one row saying so instead of an SQL error.
+NEEDS_TABLE = {"alerts_feed": "alerts", "late_or_missing": "deadlines",
+               "late_or_missing_by_year": "deadlines"}
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    if database != "gongkai":
+        return None
+
+    async def inner():
+        db = datasette.get_database(database)
+        configured = (datasette.metadata(database=database) or {}).get("queries", {})
+        missing = {}
+        for name, table in NEEDS_TABLE.items():
+            if name in configured and not await db.table_exists(table):
+                missing[name] = {**configured[name], "sql": _placeholder(name, table)}
+        return missing
+    return inner
+
+
+def _placeholder(name: str, table: str) -> str:
+    note = f"本库尚无 {table} 表（还没有运行生成它的步骤）。"
+    if name.endswith("_by_year"):
+        return f"select '{note}' as 说明 where :region = :region"
+    return (f"select 'tag:gongkai.archive,2024:{name}/none' as atom_id, '{note}' as atom_title, "
+            f"'{EPOCH}' as atom_updated, '{note}' as atom_content, 'gongkai' as atom_author_name "
+            f"where :region = :region")
