@@ -17,6 +17,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from gongkai.archive.deadline_rules import Rules, load_rules, site_regions
 from gongkai.archive.sightings import (Look, Sightings, china_day, end_of_day, has_table,
@@ -42,11 +43,11 @@ class Body:
     agency: dict
     reports: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
-    @property
+    @cached_property
     def keys(self) -> set[str]:
         return {url_key(r["url"]) for rows in self.reports.values() for r in rows} | self.lists
 
-    @property
+    @cached_property
     def lists(self) -> set[str]:
         return {url_key(r.get("list_url")) for rows in self.reports.values() for r in rows
                 if r.get("list_url")}
@@ -92,8 +93,8 @@ def _day(value) -> date | None:
 
 def _bodies(database) -> list[Body]:
     bodies = {row["id"]: Body(row) for row in database.query("select * from agencies order by id")}
-    for row in database.query("select * from reports where report_year is not null order by id"):
-        if row["agency_id"] in bodies:
+    for row in database.query("select * from reports order by id"):
+        if row["agency_id"] in bodies:   # year None: a report whose year could not be read
             bodies[row["agency_id"]].reports[row["report_year"]].append(row)
     return list(bodies.values())
 
@@ -103,7 +104,7 @@ def _first_years(bodies: list[Body], before: str) -> dict[str, int]:
     first: dict[str, int] = {}
     for body in bodies:
         for year, rows in body.reports.items():
-            if any(_seen_by(row, before) for row in rows):
+            if year is not None and any(_seen_by(row, before) for row in rows):
                 site = body.agency["site"]
                 first[site] = min(year, first.get(site, year))
     return first
@@ -173,6 +174,8 @@ def _judge(body: Body, year: int, as_of: date, before: str, rules: Rules, region
     }
     if evidence.first_seen is None:
         status, days_late, flags = _not_seen(due, as_of, evidence)
+        if any(_seen_by(row, before) for row in body.reports.get(None, [])):
+            flags.append("unattributed_report")  # it may be the one whose year is unread
     else:
         status, days_late, flags = _seen(due, declared, evidence, rules.crawl_interval_days)
         if _withdrawn(every, histories):

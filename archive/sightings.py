@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from gongkai.archive.warc import read_capture
 
-CHINA = timezone(timedelta(hours=8))  # deadlines are dates in China (no DST since 1991)
+CHINA = timezone(timedelta(hours=8))
+MAX_BODIES = 256  # imported list pages held in memory at once  # deadlines are dates in China (no DST since 1991)
 
 
 def china_day(stamp: str | None) -> date | None:
@@ -89,6 +90,7 @@ class Sightings:
         self.runs: dict[str, list[Look]] = defaultdict(list)   # site → our crawl runs
         self.imported: dict[str, list[Look]] = defaultdict(list)  # url key → its captures
         self._bodies: dict[int, bytes] = {}
+        self._covering: dict[tuple, list[Look]] = {}
         self._read()
 
     def _read(self) -> None:
@@ -123,7 +125,11 @@ class Sightings:
         """The looks that could have seen a report at TARGETS, oldest first: our runs of
         SITE that listed or fetched any URL of its body (AGENCY: its reports and list
         pages), and the imported captures of one of its LISTS or of the report itself."""
-        ours = [look for look in self.runs.get(site, []) if look.urls & agency]
+        key = (site, frozenset(agency))
+        if key not in self._covering:   # asked once per body and year: kept per body
+            self._covering = {key: [look for look in self.runs.get(site, [])
+                                    if look.urls & agency]}
+        ours = self._covering[key]
         theirs = [look for key in lists | targets for look in self.imported.get(key, [])]
         return sorted(ours + theirs, key=lambda look: look.at)
 
@@ -141,6 +147,8 @@ class Sightings:
 
     def body(self, capture_id: int) -> bytes:
         if capture_id not in self._bodies:
+            if len(self._bodies) >= MAX_BODIES:
+                self._bodies.clear()
             row = next(self.database.query("select * from responses where id = ?", [capture_id]),
                        None)
             payload = read_capture(self.data_dir, row).payload if row else b""

@@ -14,7 +14,6 @@ import os
 import socket
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -81,7 +80,7 @@ class WarcStore:
 
     def _open_next(self) -> None:
         self._close_file()
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        stamp = clock.now().strftime("%Y%m%d%H%M%S")  # the crawl's clock (--now)
         host = socket.gethostname().split(".")[0] or "host"
         while True:
             name = f"gongkai-{stamp}-{host}-{os.getpid()}-{self._serial:05d}.warc.gz"
@@ -99,6 +98,7 @@ class WarcStore:
             "format": "WARC File Format 1.1",
             "description": "政府信息公开工作年度报告 archive",
         })
+        info.rec_headers.replace_header("WARC-Date", utc_now())  # warcio's is the wall clock
         self._write(info)
 
     def _close_file(self) -> None:

@@ -15,6 +15,7 @@ import subprocess
 from datetime import date
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from gongkai.archive import db
 from gongkai.archive.deadline_rules import load_rules
@@ -203,6 +204,16 @@ def test_the_crawl_clock_is_pinned(history):
     days = {row["day"] for row in database.query(
         "select distinct substr(fetched_at, 1, 10) as day from captures")}
     assert days == set(DAYS)
+    # The WARC files too: named and introduced (warcinfo) on the crawl's day.
+    files = sorted((data / "warc").glob("gongkai-*.warc.gz"))
+    named = {f"{p.name[8:12]}-{p.name[12:14]}-{p.name[14:16]}" for p in files}
+    assert named == set(DAYS)
+    for path in files:
+        with open(path, "rb") as fh:
+            info = next(iter(ArchiveIterator(fh)))
+        assert info.rec_type == "warcinfo"
+        assert info.rec_headers.get_header("WARC-Date")[:10] == \
+            f"{path.name[8:12]}-{path.name[12:14]}-{path.name[14:16]}"
 
 
 def test_a_backdated_report_is_late_from_the_crawl_that_missed_it(history):
