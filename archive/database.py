@@ -1,9 +1,11 @@
 """Build the derived tables of gongkai.db from the archive.
 
 Reads report pages back out of the WARC files (never from the network), runs
-the extractor and the checks, and writes agencies, reports, figures, checks,
-warnings and the full-text index with sqlite-utils. Re-running it gives the
-same tables: everything here is derived from `captures` and the WARC files.
+the extractor (in worker processes, archive/isolation.py) and the checks, and writes
+agencies, reports, figures, checks, warnings and the full-text index with sqlite-utils,
+into a file aside that replaces the derived tables of gongkai.db when it is complete
+(archive/rebuild.py). Re-running it gives the same tables: everything here is derived
+from `captures` and the WARC files. The derived tables' schema is `_create_tables`.
 """
 
 from __future__ import annotations
@@ -166,7 +168,10 @@ def build(data_dir: str | os.PathLike,
           limits: Limits | None = None) -> dict:
     """(Re)build every derived table aside, each document read in a worker process under
     `limits`, and swap them into gongkai.db when complete. Returns counts to print, and
-    under "failures" the documents that could not be read."""
+    under "failures" the documents that could not be read.
+
+    The workers start from a fork server, which imports the caller's main module: a
+    script calling build() does so under `if __name__ == "__main__":`."""
     limits = limits or Limits.from_env()
     main = db.open_database(data_dir)
     db.ensure_schema(main)
