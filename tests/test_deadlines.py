@@ -261,3 +261,26 @@ def test_scrapy_crawl_takes_the_clock_as_a_setting(tmp_path):
     database = db.open_database(tmp_path)
     stamps = [row["fetched_at"] for row in database.query("select fetched_at from captures")]
     assert stamps and all(s.startswith("2020-02-09T19:00") for s in stamps)
+
+
+def test_a_provincial_rule_changes_the_verdicts_of_its_bodies_only(history, tmp_path):
+    from gongkai.archive.deadline_rules import RULES_FILE
+    from gongkai.archive.deadlines import compute
+
+    data, _ = history
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES_FILE.read_text(encoding="utf-8") + (
+        '\n[[rule]]\nname = "江西省：乡镇"\nregion = "36"\nkinds = ["township"]\n'
+        'first_year = 2019\ndue = "01-15"\n'), encoding="utf-8")
+    database = db.open_database(data)
+    national = {(r["agency_id"], r["report_year"]): r for r in compute(database, DAYS[1])}
+    provincial = compute(database, DAYS[1], rules=load_rules(rules))
+    changed = [r for r in provincial
+               if r["status"] != national[(r["agency_id"], r["report_year"])]["status"]]
+    assert changed and all(r["agency_kind"] == "township" for r in changed)
+    for row in changed:
+        assert row["due"] == f"{row['report_year'] + 1}-01-15"
+        assert row["status"] in ("on_time", "late")
+        if row["status"] == "late":
+            assert row["days_late"] == (date.fromisoformat(row["declared"])
+                                        - date.fromisoformat(row["due"])).days
