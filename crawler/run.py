@@ -36,8 +36,8 @@ def crawl_settings(site_name: str, base_url: str | None, data_dir: str,
             settings.set(key, value, priority="cmdline")
     if redis_url:
         for key, value in redis_settings(redis_url, site.name, crawl_id or "default").items():
-            if key == "EXTENSIONS":
-                value = {**settings.getdict("EXTENSIONS"), **value}
+            if key in ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES"):  # added to, not replaced
+                value = {**settings.getdict(key), **value}
             settings.set(key, value, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")

@@ -89,3 +89,25 @@ def test_two_workers_share_a_hanweb_crawl_with_post_pagination(redis_url, tmp_pa
         "select url from captures where record_type = 'response' and status = 200")]
     reports = [url for url in fetched if url in expected]
     assert sorted(reports) == sorted(expected)  # every report, each exactly once
+
+
+def test_two_polite_workers_ask_a_host_once_at_a_time_and_once_a_second(redis_url, tmp_path):
+    """The per-host limit holds across workers (a slot in Redis), not per process."""
+    from test_politeness import CountingProxy
+
+    with PortalServer(build_portal(seed=1)) as upstream, CountingProxy(upstream) as proxy:
+        command = [sys.executable, "-m", "gongkai.cli", "crawl", "huichang", "--proxy",
+                   proxy.url, "--data", str(tmp_path), "--redis", redis_url, "--crawl-id",
+                   "polite", "-s", "GONGKAI_SIMULATED_FAST=0", "-s", "CLOSESPIDER_PAGECOUNT=5",
+                   "-s", "GONGKAI_PEER_IDLE_SECONDS=1"]
+        workers = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outputs = [worker.communicate(timeout=300) for worker in workers]
+    started = proxy.started
+    runs = list(db.open_database(tmp_path).query("select * from crawl_runs"))
+    assert len(runs) == 2 and all(run["requests"] > 0 for run in runs), \
+        [err[-1500:] for _, err in outputs]
+    assert proxy.max_in_flight == 1
+    rate = (len(started) - 1) / (started[-1][0] - started[0][0])
+    print(f"two workers: {len(started)} requests, {rate:.2f} requests/s")
+    assert rate <= 1.05
