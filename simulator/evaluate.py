@@ -76,6 +76,7 @@ def _documents(site, report, truth: dict):
     """(form, bytes, filename) of every document that carries the report's tables: its own
     page when the tables are inline, and its tables in every attachment form."""
     from simulator.documents import document_bytes, pdf_bytes
+    from simulator.flattened import STYLES as FLAT_STYLES, flattened_text
 
     shown = report.at(site.clock)
     if truth["form"] == "html":
@@ -89,6 +90,8 @@ def _documents(site, report, truth: dict):
     for kind in TABLE_FORMS[1:]:
         yield kind, document_bytes(shown, kind), f"report.{kind}"
     yield "pdf_unruled", pdf_bytes(shown, ruled=False), "report.pdf"
+    for style in FLAT_STYLES:       # the page's text as web archives keep it
+        yield f"text_{style}", flattened_text(shown, style).encode("utf-8"), "report.txt"
 
 
 # A short row (5 figures for 7 columns) cannot be printed in a spreadsheet, the generator's
@@ -107,6 +110,7 @@ def _padded_keys(truth: dict) -> set[str]:
 
 
 def _evaluate_report(index: int) -> list[dict]:
+    from simulator.flattened import flattened_truth
     from simulator.truth import report_truth
 
     site, report = _REPORTS[index]
@@ -118,6 +122,8 @@ def _evaluate_report(index: int) -> list[dict]:
     for form, data, name in _documents(site, report, truth):
         result = extract_document(data, filename=name, content_type=CONTENT_TYPES.get(form))
         expected = truth["figures"] if truth["text_extractable"] else {}
+        if form.startswith("text_"):
+            expected = flattened_truth(expected)
         padded = _padded_keys(truth) if form in PADDED_FORMS else set()
         if padded:
             result = {**result, "figures": {k: v for k, v in result["figures"].items()
@@ -232,12 +238,12 @@ def _pct(x) -> str:
 def format_portal(report: dict) -> str:
     lines = [f"simulated portal: seed {report['seed']}, {report['agencies']} agencies, "
              f"{report['reports']} reports",
-             f"{'form':<12}{'template':<9}{'reports':>8}{'cells':>8}{'extracted':>10}"
+             f"{'form':<18}{'template':<9}{'reports':>8}{'cells':>8}{'extracted':>10}"
              f"{'recall':>9}{'precision':>10}{'all right':>10}{'no_text ok':>11}"
              f"{'template ok':>12}"]
     for key, g in report["groups"].items():
         form, template = key.split()
-        lines.append(f"{form:<12}{template:<9}{g['reports']:>8}{g['cells']:>8}"
+        lines.append(f"{form:<18}{template:<9}{g['reports']:>8}{g['cells']:>8}"
                      f"{g['extracted']:>10}{_pct(g['recall']):>9}{_pct(g['precision']):>10}"
                      f"{g['all_right']:>6}/{g['reports']:<3}{g['no_text_ok']:>7}/{g['reports']:<3}"
                      f"{g['template_ok']:>8}/{g['reports']}")

@@ -261,3 +261,33 @@ def test_builder_rows_are_the_templates():
         keys = [key for name in HEADINGS for key, _ in table_rows(name, template, f, {}) if key]
         assert len(keys) == len(set(keys))
         assert render_table(table_rows("review", template, f, {}), "pipe")[-1].count("|") == 15
+
+
+# ---------------------------------------------------------------- the test bed's reports
+
+def test_simulated_reports_flattened_in_every_style():
+    """Every report of a small simulated web (blank cells, short rows, 合计, Word labels,
+    t2019 and t2021) printed as flattened text in each style the test bed knows."""
+    from simulator.flattened import STYLES as SIM_STYLES, flattened_text, flattened_truth
+    from simulator.model import build_portal
+    from simulator.truth import report_truth
+
+    web = build_portal(seed=3, families="all", agencies=4)
+    checked = 0
+    for site in web.family_sites:
+        for report in site.reports:
+            if not report.visible(site.clock):
+                continue
+            truth = report_truth(report, f"http://{site.host}", site)
+            if truth["template"] not in ("t2019", "t2021") or not truth["text_extractable"]:
+                continue
+            expected = flattened_truth(truth["figures"])
+            for style in SIM_STYLES:
+                result = _extract(flattened_text(report.at(site.clock), style))
+                got = {k: v for k, v in result["figures"].items()
+                       if k not in result["derived"] or k in expected}
+                assert got == expected, (style, truth["url"])
+                assert result["template"] == truth["template"]
+                assert result["report_year"] == truth["report_year"]
+                checked += 1
+    assert checked >= 5 * len(SIM_STYLES)

@@ -70,10 +70,12 @@ def _regions(text: str) -> list[_Region]:
         if is_heading:
             regions.append(_Region(table, heading=clean(line)))
             continue
-        squashed = L.squash(line)
-        opener = next((t for word, t in _OPENERS if squashed.startswith(word)
-                       or (word == "勾稽关系" and word in squashed[:12])), None)
-        if opener and regions[-1].table is None:
+        opener = None
+        if regions[-1].table is None and any(w[:2] in line for w, _ in _OPENERS):
+            squashed = L.squash_text(line)
+            opener = next((t for word, t in _OPENERS if squashed.startswith(word)
+                           or (word == "勾稽关系" and word in squashed[:12])), None)
+        if opener:
             regions.append(_Region(opener))
         regions[-1].lines.append(line)
     return regions
@@ -154,10 +156,12 @@ class _Builder:
         self.kind = kind
         self.rows: list[_Row] = []
         self.current: _Row | None = None
+        self.seen_row = False       # a row label was met: the table's header is over
 
     def close(self):
         if self.current is not None:
             self.rows.append(self.current)
+            self.seen_row = self.seen_row or self.current.kind == "row"
         self.current = None
 
     def start(self, kind: str, label: str | None = None) -> _Row:
@@ -247,9 +251,8 @@ def _proactive_kind(token: str, builder: _Builder) -> str:
 
 def _applications_kind(token: str, builder: _Builder) -> str:
     s = L.squash(token)
-    in_header = not any(r.kind == "row" for r in builder.rows) and \
-        not (builder.current and builder.current.kind == "row")
     row = builder.current
+    in_header = not builder.seen_row and not (row and row.kind == "row")
     if s in L.APPLICANT_HEADERS or any(w in s for w in ("申请人情况", "法人或其他组织", "勾稽关系")):
         if in_header or (row is not None and row.kind == "header" and not row.values) \
                 or L.APPLICANT_HEADERS.get(s) not in (None, "total", "other_org"):
@@ -281,10 +284,13 @@ _HEADER_ORDERS = sorted({cols for t in (L.PROACTIVE_T2019, L.PROACTIVE_T2021)
 _COLUMN_LABEL = {key: words[0] for key, words in L.PROACTIVE_COLUMNS}
 
 
+_GLUED_WORDS = sorted({w for _, ws in L.PROACTIVE_COLUMNS for w in ws} | {"信息内容"},
+                      key=len, reverse=True)
+
+
 def _split_glued(s: str) -> list[str] | None:
     """'信息内容本年处理决定数量' (a page dump glues header cells) as its labels."""
-    words = sorted({w for _, ws in L.PROACTIVE_COLUMNS for w in ws} | {"信息内容"},
-                   key=len, reverse=True)
+    words = _GLUED_WORDS
     out = []
     while s:
         word = next((w for w in words if s.startswith(w)), None)
@@ -393,10 +399,10 @@ def _split_prose(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
         text = clean(line)
         return not text or (("|" not in text) and (bool(_PROSE.search(text)) or len(text) > 80))
 
-    first = next((i for i, line in enumerate(lines) if not is_prose(line)), None)
-    if first is None:
+    cells = [i for i, line in enumerate(lines) if not is_prose(line)]
+    if not cells:
         return lines, [], []
-    last = max(i for i, line in enumerate(lines) if not is_prose(line))
+    first, last = cells[0], cells[-1]
     return lines[:first], lines[first:last + 1], lines[last + 1:]
 
 
