@@ -8,6 +8,7 @@ word, as in the crawl.
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from gongkai.archive.encoding import decode
 from gongkai.crawler.families.listing import Listing, parse_listing
 from gongkai.crawler.settings import USER_AGENT
 
@@ -49,39 +51,71 @@ def _read(opener, url: str) -> Fetched:
         return Fetched(url, error.code, error.headers.get("Content-Type"), error.read(MAX_BODY + 1))
 
 
-def allowed_by_robots(opener, url: str) -> bool:
-    """The host's robots.txt for our User-Agent; an absent (4xx) robots.txt allows all."""
+def _robots(opener, url: str) -> urllib.robotparser.RobotFileParser | None:
+    """The host's robots.txt; None when it has none (4xx), which allows everything."""
     parts = urlsplit(url)
     robots = _read(opener, f"{parts.scheme}://{parts.netloc}/robots.txt")
     if robots.status >= 500:
         raise ProbeError(f"robots.txt answered {robots.status}: not probing {parts.netloc} now")
     if robots.status >= 400:
-        return True
+        return None
     parser = urllib.robotparser.RobotFileParser()
     parser.parse(robots.body.decode("utf-8", "replace").splitlines())
-    return parser.can_fetch(USER_AGENT, url)
+    return parser
+
+
+class Prober:
+    """Fetches pages one at a time, robots.txt asked once per host and obeyed,
+    DELAY seconds between requests to the same host."""
+
+    def __init__(self, proxy: str | None = None, delay: float = 1.0):
+        self.opener = _opener(proxy)
+        self.delay = delay
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._last: dict[str, float] = {}
+        self.fetched: list[str] = []
+        self.last_text = ""  # the last page .listing() read, decoded
+
+    def _wait(self, host: str) -> None:
+        since = time.monotonic() - self._last.get(host, -1e9)
+        if since < self.delay:
+            time.sleep(self.delay - since)
+        self._last[host] = time.monotonic()
+
+    def fetch(self, url: str) -> Fetched:
+        host = urlsplit(url).netloc
+        try:
+            if host not in self._robots:
+                self._wait(host)
+                self._robots[host] = _robots(self.opener, url)
+            robots = self._robots[host]
+            if robots is not None and not robots.can_fetch(USER_AGENT, url):
+                raise ProbeError(f"robots.txt of {host} disallows {url}")
+            self._wait(host)
+            page = _read(self.opener, url)
+        except (urllib.error.URLError, OSError) as error:
+            raise ProbeError(f"could not fetch {url}: {error}") from error
+        self.fetched.append(url)
+        if len(page.body) > MAX_BODY:
+            raise ProbeError(f"{url} is larger than {MAX_BODY} bytes: not read")
+        if page.status != 200:
+            raise ProbeError(f"{url} answered HTTP {page.status}")
+        return page
+
+    def listing(self, url: str, column_title: str | None = None) -> Listing:
+        page = self.fetch(url)
+        self.last_text = decode(page.body, page.content_type)
+        return parse_listing(self.last_text, page.url, column_title=column_title)
 
 
 def fetch(url: str, proxy: str | None = None) -> Fetched:
     """URL's answer, after its host's robots.txt allowed it: two requests in all."""
-    opener = _opener(proxy)
-    try:
-        if not allowed_by_robots(opener, url):
-            raise ProbeError(f"robots.txt of {urlsplit(url).netloc} disallows {url}")
-        page = _read(opener, url)
-    except (urllib.error.URLError, OSError) as error:
-        raise ProbeError(f"could not fetch {url}: {error}") from error
-    if len(page.body) > MAX_BODY:
-        raise ProbeError(f"{url} is larger than {MAX_BODY} bytes: not read")
-    if page.status != 200:
-        raise ProbeError(f"{url} answered HTTP {page.status}")
-    return page
+    return Prober(proxy, delay=0).fetch(url)
 
 
 def probe_url(url: str, proxy: str | None = None, column_title: str | None = None) -> Listing:
-    page = fetch(url, proxy)
-    return parse_listing(page.body, page.url, content_type=page.content_type,
-                         column_title=column_title)
+    """One page, live: robots.txt first, then the page, once."""
+    return Prober(proxy, delay=0).listing(url, column_title)
 
 
 def probe_file(path: Path, url: str, column_title: str | None = None) -> Listing:

@@ -6,13 +6,22 @@ live in the registry file; the family's spider reads them.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib.resources import files
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # Read as package resources so the registry also works from a Scrapyd egg.
 SITES = files("gongkai.crawler") / "sites"
+# An operator's own folder of entries (`gongkai sites add --dir`), read before the shipped ones.
+SITES_DIR_ENV = "GONGKAI_SITES_DIR"
+
+
+def site_folders() -> list:
+    extra = os.environ.get(SITES_DIR_ENV)
+    return ([Path(extra)] if extra and Path(extra).is_dir() else []) + [SITES]
 
 
 class UnknownSite(LookupError):
@@ -76,12 +85,19 @@ class Site:
 
 
 def site_names() -> list[str]:
-    return sorted(entry.name[:-5] for entry in SITES.iterdir() if entry.name.endswith(".toml"))
+    return sorted({entry.name[:-5] for folder in site_folders() for entry in folder.iterdir()
+                   if entry.name.endswith(".toml")})
+
+
+def site_file(name: str):
+    """The registry file of NAME (the operator's folder first), or None."""
+    return next((folder / f"{name}.toml" for folder in site_folders()
+                 if (folder / f"{name}.toml").is_file()), None)
 
 
 def load_site(name: str, base_url: str | None = None) -> Site:
-    entry = SITES / f"{name}.toml"
-    if not entry.is_file():
+    entry = site_file(name)
+    if entry is None:
         raise UnknownSite(f"unknown site {name!r}; known sites: {', '.join(site_names())}")
     data = tomllib.loads(entry.read_text(encoding="utf-8"))
     site = Site(

@@ -142,11 +142,15 @@ def portal_faults():
 
 # -- crawling ------------------------------------------------------------------
 
-@main.command()
-def sites():
-    """List the portals in the site registry: name, family, base URL, allowed hosts, title."""
+@main.group(invoke_without_command=True)
+@click.pass_context
+def sites(ctx):
+    """List the portals in the site registry: name, family, base URL, allowed hosts, title
+    (`sites add URL` drafts a new entry, `sites check NAME` re-probes one)."""
     from gongkai.crawler.registry import load_site, site_names
 
+    if ctx.invoked_subcommand:
+        return
     for name in site_names():
         site = load_site(name)
         click.echo(f"{name}\t{site.family}\t{site.base_url}\t{','.join(site.allowed_hosts)}"
@@ -427,6 +431,7 @@ def demo(data_dir, seed, port):
 
 from gongkai.commands.deadlines import deadlines; main.add_command(deadlines)  # noqa: E402,E702
 from gongkai.commands.probe import probe; main.add_command(probe)  # noqa: E402,E702
+from gongkai.commands.sites import add, check; sites.add_command(add); sites.add_command(check)  # noqa: E402,E702
 from gongkai.commands.importer import import_command; main.add_command(import_command)  # noqa: E402,E702
 
 if __name__ == "__main__":

@@ -7,45 +7,27 @@ the page alone; the spider only fetches and hands over.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from parsel import Selector
 
-from gongkai.crawler.families.common import clean, normalise_date
-from gongkai.crawler.families.paging import Paging, create_page_html
-
-@dataclass(frozen=True)
-class ListEntry:
-    url: str
-    title: str
-    date: str | None
+from gongkai.crawler.families.common import clean
+from gongkai.crawler.families.listing import Entry, parse_listing
+from gongkai.crawler.families.paging import Paging
 
 
 @dataclass(frozen=True)
 class ListPage:
-    entries: list[ListEntry]
+    entries: list[Entry]
     # createPageHTML('page_div', pages, current, 'xxgk_list', 'shtml', total): 1-based;
     # a list without the call is a single page.
     paging: Paging = Paging(1, 0, "xxgk_list", "shtml", one_based=True)
 
 
 def parse_list(html: str, page_url: str) -> ListPage:
-    """A column list page: its entries and its createPageHTML paging."""
-    selector = Selector(text=html)
-    entries = []
-    for item in selector.css("li"):
-        anchor = item.css("a[href]")
-        if not anchor:
-            continue
-        anchor = anchor[0]
-        date_text = clean(" ".join(item.css("span.time ::text").getall()))
-        if not date_text:
-            continue  # navigation <li>s carry no date; report entries always do
-        title = clean(anchor.attrib.get("title")) or clean(" ".join(anchor.css("::text").getall()))
-        entries.append(ListEntry(urljoin(page_url, anchor.attrib["href"].strip()), title,
-                                 normalise_date(date_text)))
-    paging = create_page_html(html)
-    return ListPage(entries, paging) if paging else ListPage(entries)
+    """A column list page, read by the one list parser (families/listing.py)."""
+    listing = parse_listing(html, page_url)
+    entries = list(listing.entries)
+    return ListPage(entries, listing.paging) if listing.paging else ListPage(entries)
 
 
 def breadcrumb(html: str) -> list[str]:

@@ -124,7 +124,7 @@ _FAMILY_MARKS = (
     ("gkmlpt", re.compile(r"window\._CONFIG")),
     ("hanweb", re.compile(r"<datastore>|jpage\(|<recordset>")),
     ("ganzhou", re.compile(r"createPageHTML\(\s*['\"](?:page_div|paging)")),
-    ("trs", re.compile(r"createPageHTML\(\s*\w|TRS_Editor")),
+    ("trs", re.compile(r"createPageHTML|TRS_Editor")),
 )
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.crawler.families.common import ListEntry, dated_entries
-from gongkai.crawler.families.paging import Paging, create_page_html
+from gongkai.crawler.families.listing import Entry, parse_listing
+from gongkai.crawler.families.paging import Paging
 
 
 @dataclass(frozen=True)
 class ListPage:
-    entries: list[ListEntry]
+    entries: list[Entry]
     paging: Paging | None
 
 
 def parse_list(html: str, page_url: str) -> ListPage:
-    return ListPage(dated_entries(html, page_url), create_page_html(html))
+    """A column list page, read by the one list parser (families/listing.py)."""
+    listing = parse_listing(html, page_url)
+    return ListPage(list(listing.entries), listing.paging)

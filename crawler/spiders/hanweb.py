@@ -14,6 +14,7 @@ import scrapy
 
 from gongkai.crawler.families import hanweb
 from gongkai.crawler.families.common import links, meta_tags
+from gongkai.crawler.families.listing import parse_listing
 from gongkai.crawler.spiders.base import RegistrySpider
 
 
@@ -52,9 +53,11 @@ class HanwebSpider(RegistrySpider):
         column_id = hanweb.column_id(response.url) or ""
         listing = {"column": f"/col/col{column_id}/",
                    "column_title": meta_tags(response.text).get("ColumnName", "")}
-        records = hanweb.embedded_records(response.text, response.url)
-        yield from self.report_requests(records, column_id, listing, response.url)
-        paging = hanweb.jpage(response.text, response.url)
+        page = parse_listing(response.text, response.url,
+                             column_title=listing["column_title"] or "年报")
+        records = page.entries
+        yield from self.report_requests(page.reports, column_id, listing, response.url)
+        paging = page.jpage or hanweb.jpage(response.text, response.url)
         if paging is not None and paging.form and (paging.total is None
                                                    or len(records) < paging.total):
             yield self.dataproxy_request(paging, len(records) + 1, column_id, listing)
@@ -65,9 +68,11 @@ class HanwebSpider(RegistrySpider):
             "paging": paging, "start": start, "column_id": column_id, "listing": listing})
 
     def parse_dataproxy(self, response, paging, start, column_id, listing):
-        records, total = hanweb.dataproxy_records(response.text, response.url)
+        page = parse_listing(response.text, response.url,
+                             column_title=listing["column_title"] or "年报")
+        records, total = page.entries, page.total
         unseen = [r for r in records if r.url not in self.listed]
-        yield from self.report_requests(records, column_id, listing, response.url)
+        yield from self.report_requests(page.reports, column_id, listing, response.url)
         after = start + len(records)
         total = total if total is not None else paging.total
         # Stop on an empty answer, on one that shows nothing new, or at the total.
