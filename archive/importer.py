@@ -61,7 +61,7 @@ def import_warc(data_dir: str | os.PathLike, source: str | os.PathLike,
     hosts = _registry_hosts()
     digests: dict[str, int] = {}   # WARC-Payload-Digest → response capture id, this file
     with open(data_dir / result.warc_file, "rb") as fh:
-        iterator = ArchiveIterator(fh, arc2warc=False)
+        iterator = ArchiveIterator(fh, arc2warc=False, check_digests=True)
         try:
             for record in iterator:
                 if record.format != "warc":
@@ -69,6 +69,11 @@ def import_warc(data_dir: str | os.PathLike, source: str | os.PathLike,
                 sha256, length = _hash(record)
                 row = _row(record, iterator, result.warc_file, sha256, length)
                 if row is None:
+                    continue
+                damage = _damage(record)
+                if damage:   # cut short or altered: not evidence
+                    result.problems.append(f"{result.warc_file}@{row['offset']}: record "
+                                           f"damaged ({damage})")
                     continue
                 if row["warc_record_id"] in known:
                     result.known += 1
@@ -120,6 +125,15 @@ def _hash(record) -> tuple[str, int]:
         digest.update(chunk)
         length += len(chunk)
     return digest.hexdigest(), length
+
+
+def _damage(record) -> str | None:
+    """Why a record read to its end cannot be trusted: its block ends before its
+    Content-Length (a file cut short), or its digests do not match."""
+    left = getattr(record.raw_stream, "limit", 0)
+    if left:
+        return f"{left} bytes short of its Content-Length"
+    return "; ".join(record.digest_checker.problems) or None
 
 
 def _row(record, iterator, warc_file: str, sha256: str, length: int) -> dict | None:

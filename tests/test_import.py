@@ -167,3 +167,15 @@ def test_a_file_that_is_not_a_warc_is_refused(tmp_path):
     junk.write_bytes(b"not an archive at all\n")
     result = gongkai("import", junk, "--data", tmp_path / "data", check=False)
     assert result.returncode != 0
+
+
+def test_a_damaged_file_keeps_the_records_before_the_damage_and_fails(archive, tmp_path):
+    _, (browsertrix, _), *_ = archive
+    cut = tmp_path / "cut.warc.gz"
+    whole = browsertrix.read_bytes()
+    cut.write_bytes(whole[: len(whole) // 2])          # the response loses its end
+    data = tmp_path / "data"
+    result = gongkai("import", cut, "--data", data, check=False)
+    assert result.returncode == 1 and "damaged" in result.stderr
+    rows = list(db.open_database(data).query("select record_type from captures"))
+    assert [r["record_type"] for r in rows] == ["request"]
