@@ -13,6 +13,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from gongkai.crawler.archiving import archive_store
+from gongkai.crawler.revisit import FORCE, Revisits
 
 
 class RecheckKnownReports:
@@ -43,9 +44,14 @@ class RecheckKnownReports:
             "and (crawl_run is null or crawl_run != ?)",
             [site, archive_store(self.crawler).run_id or -1])]
         missing = [url for url in known if url not in self.requested]
+        revisits = Revisits(self.crawler.settings)
+        if revisits.active:
+            # A scheduled run: those the last lists showed at once, the rest in turn.
+            missing = revisits.rechecks(database, site, archive_store(self.crawler).run_id,
+                                        missing)
         for url in missing:
             self.crawler.engine.crawl(scrapy.Request(url, callback=self.checked,
-                                                     dont_filter=False))
+                                                     dont_filter=False, meta={FORCE: True}))
         self.crawler.stats.set_value("gongkai/rechecked_reports", len(missing))
         if missing:
             raise DontCloseSpider

@@ -15,12 +15,19 @@ from scrapy.responsetypes import responsetypes
 
 from gongkai.archive import db
 from gongkai.archive.warc import read_capture
+from gongkai.crawler.revisit import DUE, Revisits
 
 
 class AlwaysRevalidatePolicy(RFC2616Policy):
-    """Never answer from the archive without asking the server: edits must be seen."""
+    """Never answer from the archive without asking the server: edits must be seen.
+    Except, in a scheduled crawl, a known report whose revisit is not due
+    (crawler/revisit.py): its turn comes within GONGKAI_REVISIT_DAYS."""
 
     def is_cached_response_fresh(self, cachedresponse, request) -> bool:
+        if request.meta.get(DUE) is False:
+            # Read as if the server had answered 304: the archived copy is the capture.
+            request.meta["gongkai_capture"] = request.meta.get("gongkai_archived_capture")
+            return True
         self._set_conditional_validators(request, cachedresponse)
         return False
 
@@ -46,6 +53,7 @@ class WarcCacheStorage:
     def __init__(self, settings):
         self.data_dir = settings.get("GONGKAI_DATA_DIR", "data")
         self.database = None
+        self.revisits = Revisits(settings)
 
     def open_spider(self, spider) -> None:
         self.database = db.open_database(self.data_dir)
@@ -68,6 +76,9 @@ class WarcCacheStorage:
         request.meta["gongkai_archived_capture"] = {
             "id": row["id"], "warc_file": row["warc_file"], "offset": row["offset"],
             "record_id": row["warc_record_id"]}
+        request.meta[DUE] = self.revisits.due(self.database, request)
+        if not request.meta[DUE] and getattr(spider, "crawler", None) is not None:
+            spider.crawler.stats.inc_value("gongkai/revisit/not_due")
         cls = responsetypes.from_args(headers=headers, url=request.url, body=record.payload)
         return cls(url=request.url, status=200, headers=headers, body=record.payload,
                    request=request)

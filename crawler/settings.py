@@ -64,10 +64,19 @@ HTTPCACHE_STORAGE = "gongkai.crawler.revalidate.WarcCacheStorage"
 # registry's scheme, next to the spider, so everything after sees one URL per page.
 SPIDER_MIDDLEWARES = {
     "gongkai.crawler.schemes.CanonicalSchemeMiddleware": 950,
+    # list pages answered and the entries they showed (a redesign shows none)
+    "gongkai.crawler.revisit.ListPageStats": 960,
 }
+# Rotating revisits (crawler/revisit.py): 0 asks for every known report on every crawl;
+# `gongkai schedule` sets N days (and fewer in the deadline season).
+GONGKAI_REVISIT_DAYS = 0
+GONGKAI_REVISIT_SEASON_DAYS = 0
+GONGKAI_REVISIT_SEASON_MONTHS = "1-4"
 EXTENSIONS = {
     "gongkai.crawler.runs.CrawlRunRecorder": 500,
     "gongkai.crawler.recheck.RecheckKnownReports": 510,
+    # GONGKAI_STATS_FILE: the crawl's counts as JSON, for `gongkai schedule`
+    "gongkai.crawler.statsfile.StatsFile": 520,
 }
 ITEM_PIPELINES = {
     "gongkai.crawler.pipelines.ReportMetadataPipeline": 300,
