@@ -16,13 +16,17 @@ from .document import Cell, Prose, Table, transpose
 # ---------------------------------------------------------------- values
 
 _BLANK = re.compile(r"^[/\\\-—–_]*$")
+_GROUPED = re.compile(r"^[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\D*$")   # 18,000 and 2,792,220.8元
 _NUMBER = re.compile(r"^([+\-]?)(\d+(?:\.\d+)?)(?:件|条|个|项|次|家|人次|元|万元)?$")
 
 
 @lru_cache(maxsize=1 << 16)
 def parse_value(text: str) -> tuple[bool, int | float | None]:
     """(readable, value): blank → (True, None); '12件' → (True, 12); junk → (False, None)."""
-    s = L.squash(text).replace(",", "").replace("−", "-")
+    s = L.squash(text)
+    if "," in s and not _GROUPED.match(s):
+        return False, None      # '1,2' is no number: two cells run together, or a typo
+    s = s.replace(",", "").replace("−", "-")
     if _BLANK.match(s):
         return True, None
     m = _NUMBER.match(s)
