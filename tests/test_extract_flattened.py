@@ -150,6 +150,26 @@ def test_a_blank_inside_a_pipe_row_stores_nothing_of_the_row():
     assert _wrong(result, truth) == {}
 
 
+def test_a_comma_that_does_not_group_thousands_is_not_a_figure():
+    text, truth = report_text("t2021", "pipe")
+    rules = "规章 | " + " | ".join(str(truth[f"proactive.rules.{c}"])
+                                  for c in ("made", "repealed", "valid"))
+    assert rules in text
+    truth = {**truth, "proactive.rules.repealed": 3, "proactive.rules.valid": 4}
+    result = _extract(text.replace(rules, "规章 | 1,2 | 3 | 4"))
+    assert "proactive.rules.made" not in result["figures"]
+    assert any("proactive.rules.made: unreadable cell '1,2'" in w for w in result["warnings"])
+    # the pipes still say which column each of the other two cells is under
+    assert result["figures"]["proactive.rules.valid"] == 4
+    assert _wrong(result, truth) == {}
+    # a cell a line: '1,2' is no figure, so the row holds two for three columns
+    text, truth = report_text("t2021", "cells_blank")
+    made = str(truth["proactive.rules.made"])
+    result = _extract(text.replace(f"\n规章\n\n{made}\n", "\n规章\n\n1,2\n", 1))
+    assert not any(k.startswith("proactive.rules.") for k in result["figures"])
+    assert _wrong(result, truth) == {}
+
+
 def test_figures_without_a_row_label_are_skipped_and_named():
     text, truth = report_text("t2021", "cells_blank")
     result = _extract(text.replace("\n规章\n", "\n   \n", 1))

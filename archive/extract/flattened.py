@@ -86,6 +86,10 @@ def _regions(text: str) -> list[_Region]:
 BREAK = None        # a row boundary the text itself marks (the end of a pipe row)
 
 
+class Explicit(str):
+    """A cell a pipe row delimits: never joined to the cell before it."""
+
+
 def _pipe_rows(lines: list[str]) -> bool:
     """Pipe rows (one table row a line) rather than one cell a line: several lines
     hold two or more cells between pipes."""
@@ -121,9 +125,10 @@ def _tokens(lines: list[str]) -> list[str | None]:
     pipe_rows = _pipe_rows(lines)
     out: list[str | None] = []
     for line in lines:
-        if "|" in line:
-            if pipe_rows:
-                out.append(BREAK)
+        if "|" in line and pipe_rows:
+            out.append(BREAK)
+            out += [Explicit(clean(p)) for p in line.split("|") if clean(p)]
+        elif "|" in line:
             out += [clean(p) for p in line.split("|") if clean(p)]
         elif clean(line):
             out += [clean(c) for c in _line_cells(line)]
@@ -131,6 +136,7 @@ def _tokens(lines: list[str]) -> list[str | None]:
 
 
 def _number(text: str) -> bool:
+    """A figure: '12', '-3', '+43', '１２', '2792220.8元', '18,000' (not '3,5')."""
     ok, value = parse_value(text)
     return ok and value is not None
 
@@ -206,7 +212,9 @@ class _Builder:
         """A label cell after others with no figure between them: a wrapped label's
         second line (商业 / 企业) is joined to the first; a header gains a column."""
         last = row.labels[-1]
-        if row.kind == "header":
+        if isinstance(token, Explicit):
+            row.labels.append(token)
+        elif row.kind == "header":
             if token[0] in "(（" or (not _known_column(last) and not _known_column(token)
                                      and _known_column(last + token)):
                 row.labels[-1] = last + token
