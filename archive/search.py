@@ -26,7 +26,8 @@ import opencc
 MAX_TEXT = 200_000
 MAX_QUERY = 200
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"[{_HAN}]+|[^\W_]+", re.UNICODE)
+# Han runs, and runs of other letters and digits (2023, pdf): never both in one
+_RUN = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+", re.UNICODE)
 _IS_HAN = re.compile(rf"[{_HAN}]")
 # Whitespace inside a run of Han characters (full-width spaces in table labels,
 # line breaks in PDFs) is not a word boundary in Chinese.
@@ -63,7 +64,8 @@ def report_tokens(*fields: str | None, site: str | None = None) -> str:
     """The indexed text of a report: its title, agency names, portal and text, so a
     place name (庄口镇, 会昌) finds the reports of the bodies named after it, and
     of every body on that place's portal."""
-    return segment("\n".join(field for field in (*fields, portal_title(site)) if field))
+    # each field on its own: the end of one and the start of the next are no pair
+    return "\n".join(segment(field) for field in (*fields, portal_title(site)) if field)
 
 
 @lru_cache(maxsize=256)

@@ -165,9 +165,11 @@ def test_every_canned_query_runs_and_names_its_columns_in_chinese(pipeline):
     params = {"q": "复议", "report_id": 1}
     assert {"search", "changed_after_publication"} <= set(queries)
     for name, query in queries.items():
-        wanted = {p: params[p] for p in set(re.findall(r":(\w+)", query["sql"]))}
+        wanted = {p: params.get(p, "") for p in set(re.findall(r":(\w+)", query["sql"]))}
         result = get_json(pipeline, f"/gongkai/{name}.json", _shape="objects", **wanted)
         assert result.get("ok", True), (name, result)
-        assert any(re.search("[\u4e00-\u9fff]", column) for column in result["columns"]), name
+        # feeds name their columns for datasette-atom (atom_id, atom_title, …)
+        assert any(re.search("[\u4e00-\u9fff]", column) for column in result["columns"]) or \
+            "atom_id" in result["columns"], name
         if name in ("search", "report_figures", "applications_by_year"):
             assert result["rows"], name

@@ -86,3 +86,12 @@ def test_functions_are_bounded_on_huge_input():
     fts_query("复" * 100_000)
     assert len(segment(huge).split()) < MAX_TEXT
     assert time.monotonic() - started < 2
+
+
+def test_digits_next_to_han_do_not_swallow_the_run():
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create virtual table t using fts5(tokens)")
+    conn.execute("insert into t(rowid, tokens) values (1, ?)",
+                 (report_tokens("会昌县财政局2023年政府信息公开工作年度报告", "会昌县财政局"),))
+    for query in ("年度报告", "2023", "财政局", "2023年"):
+        assert search(conn, query) == [1], query

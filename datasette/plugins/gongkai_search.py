@@ -6,13 +6,17 @@ converted the same way. This plugin answers `_search` on the reports table
 through Datasette's documented `filters_from_request` hook, converting the query
 in Python (no SQL function in the WHERE clause), and adds, through
 `extra_template_vars`, the best matches ranked by bm25 with the matching passage
-highlighted. Ranking is bounded: only the newest RANK_WINDOW matches are ranked,
-so a word every report contains costs the same at 500,000 reports as at 5,000.
+highlighted. Both are bounded: the table lists at most MATCH_CAP matches (saying
+so when there are more) and only RANK_WINDOW of them are ranked, so a word every
+report contains costs the same at 500,000 reports as at 5,000.
 """
 
 from __future__ import annotations
 
+import sqlite3
+
 from datasette import hookimpl
+from datasette.utils.asgi import BadRequest
 from datasette.filters import FilterArguments
 from markupsafe import Markup
 
@@ -22,6 +26,7 @@ DATABASE = "gongkai"
 # table → (FTS table whose rowid is the table's primary key, that key)
 SEARCHABLE = {"reports": ("report_tokens_fts", "id")}
 RANK_WINDOW = 2000
+MATCH_CAP = 10_000
 RANKED_SHOWN = 10
 
 
@@ -51,11 +56,27 @@ def filters_from_request(request, database, table, datasette):
     if not search:
         return FilterArguments([], extra_context=context)
     raw = request.args.get("_searchmode") == "raw"
-    return FilterArguments(
-        [f"{fts_pk} in (select rowid from {fts_table} where {fts_table} match :gongkai_match)"],
-        {"gongkai_match": search if raw else fts_query(search)},
-        [f'全文包含“{search}”'],
-        {**context, "search": search})
+    match = search if raw else fts_query(search)
+
+    async def inner():
+        # At most MATCH_CAP matches (the highest ids; FTS5 stops reading there), so a word
+        # every report contains never makes Datasette sort or count half a million rows.
+        try:
+            capped = (await datasette.get_database(database).execute(
+                f"select count(*) from (select rowid from {fts_table} where {fts_table} "
+                f"match :m order by rowid desc limit {MATCH_CAP + 1})", {"m": match}
+            )).first()[0] > MATCH_CAP
+        except sqlite3.OperationalError as error:  # a raw query FTS5 cannot parse
+            raise BadRequest(f"检索式有误：{error}")
+        description = f'全文包含“{search}”' + (
+            f"（匹配超过 {MATCH_CAP} 份，只列出其中 {MATCH_CAP} 份；可用下面的分面缩小范围）"
+            if capped else "")
+        return FilterArguments(
+            [f"{fts_pk} in (select rowid from {fts_table} where {fts_table} "
+             f"match :gongkai_match order by rowid desc limit {MATCH_CAP})"],
+            {"gongkai_match": match}, [description],
+            {**context, "search": search, "gongkai_search_capped": capped})
+    return inner
 
 
 async def ranked_matches(datasette, search: str, limit: int = RANKED_SHOWN) -> list[dict]:
