@@ -10,6 +10,7 @@ structure_changed alert from it.
 from __future__ import annotations
 
 import re
+import tomllib
 from urllib.parse import urlsplit
 
 from gongkai.crawler.families import gkmlpt
@@ -120,12 +121,14 @@ def check_site(name: str, base_url: str | None = None, proxy: str | None = None,
     """{"ok": bool, "reasons": [...], ...}: whether site NAME's adapter still matches."""
     try:
         site = load_site(name, base_url)
-    except UnknownSite as error:
-        return {"site": name, "ok": False, "reasons": [str(error)]}
+    except (UnknownSite, tomllib.TOMLDecodeError, KeyError) as error:
+        return {"site": name, "ok": False, "reasons": [f"registry entry unusable: {error}"]}
     check = _Check(site, Prober(proxy, delay=delay))
     walk = {"hanweb": _check_hanweb, "gkmlpt": _check_gkmlpt}.get(site.family, _check_columns)
     try:
         walk(check)
     except ProbeError as error:
         check.reasons.append(str(error))
+    except (KeyError, re.error) as error:
+        check.reasons.append(f"registry entry's discovery patterns unusable: {error!r}")
     return check.result()

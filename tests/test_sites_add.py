@@ -1,0 +1,99 @@
+"""`gongkai sites add URL` on each family's simulated portal writes a registry entry
+that crawls every report of it; `gongkai sites check NAME` says whether an entry
+still matches its site, and exits non-zero when it does not. Real processes: the
+portal server over HTTP (used as a proxy), `gongkai` commands, the archive."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+import pytest
+
+from gongkai.archive import db
+from gongkai.archive.warc import read_record
+from simulator.model import build_portal
+from simulator.server import PortalServer
+from simulator.truth import ground_truth
+
+from conftest import gongkai
+
+ENTRY_PAGES = {
+    "trs": "http://www.hukou.gov.cn/zwgk/",
+    "ganzhou": "http://www.huichang.gov.cn/hcxxxgk/",
+    "hanweb": "http://www.shangyu.gov.cn/col/col1229351148/index.html",
+    "gkmlpt": "http://www.sgwjq.gov.cn/gkmlpt/index",
+}
+
+
+@pytest.fixture(scope="module")
+def web():
+    return build_portal(seed=7, families="all")
+
+
+@pytest.fixture(scope="module")
+def server(web):
+    with PortalServer(web) as running:
+        yield running
+
+
+@pytest.fixture
+def sites_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    monkeypatch.setenv("GONGKAI_SITES_DIR", str(folder))
+    return folder
+
+
+def crawled_reports(data, site: str) -> set[str]:
+    rows = db.open_database(data).query(
+        "select * from captures where record_type = 'metadata' and site = ?", [site])
+    records = [json.loads(read_record(data, r["warc_file"], r["offset"]).payload) for r in rows]
+    return {r["url"] for r in records if r.get("kind") == "report_page"}
+
+
+@pytest.mark.parametrize("family", ENTRY_PAGES)
+def test_added_site_crawls_every_report(family, web, server, sites_dir, tmp_path):
+    url = ENTRY_PAGES[family]
+    name = f"new{family}"
+    gongkai("sites", "add", url, "--name", name, "--proxy", server.proxy_url)
+    entry = tomllib.loads((sites_dir / f"{name}.toml").read_text(encoding="utf-8"))
+    assert entry["family"] == family and entry["name"] == name
+    listed = gongkai("sites").stdout
+    assert re.search(rf"^{name}\t{family}\t", listed, re.M)
+    data = tmp_path / "data"
+    gongkai("crawl", name, "--proxy", server.proxy_url, "--data", data, "-s", "LOG_LEVEL=WARNING")
+    host = url.split("/")[2]
+    expected = {r["url"] for r in ground_truth(web)["reports"] if r["host"] == host and r["visible"]}
+    assert expected
+    assert crawled_reports(data, name) == expected
+
+
+def test_check_says_when_an_entry_no_longer_matches(server, sites_dir):
+    gongkai("sites", "add", ENTRY_PAGES["trs"], "--name", "checked", "--proxy", server.proxy_url)
+    ok = gongkai("sites", "check", "checked", "--proxy", server.proxy_url, "--json")
+    result = json.loads(ok.stdout)
+    assert result["ok"] and result["reports"] > 0 and not result["reasons"]
+    # The portal "moved" its 年报 columns: the entry's list pattern no longer finds any.
+    path = sites_dir / "checked.toml"
+    text = path.read_text(encoding="utf-8")
+    moved_pattern = "\"list_page\" = '/gknb_old/index\\.html$'"
+    path.write_text(re.sub(r'"list_page" = .*', lambda _: moved_pattern, text), encoding="utf-8")
+    moved = gongkai("sites", "check", "checked", "--proxy", server.proxy_url, "--json",
+                    check=False)
+    assert moved.returncode == 1
+    result = json.loads(moved.stdout)
+    assert not result["ok"] and any("no 年报 column" in r for r in result["reasons"])
+
+
+def test_check_site_function_on_the_registry_entries(server):
+    from gongkai.crawler.site_check import check_site
+
+    for name in ("hukou", "huichang", "shangyu", "sgwjq"):
+        result = check_site(name, proxy=server.proxy_url, delay=0)
+        assert result["ok"], result
+    wrong = check_site("hukou", base_url="http://www.shangyu.gov.cn/", proxy=server.proxy_url,
+                       delay=0)
+    assert not wrong["ok"] and wrong["reasons"]
+    assert not check_site("no-such-site")["ok"]
