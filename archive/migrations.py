@@ -72,3 +72,16 @@ def m003_crawl_accounting(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("spider_errors", int)
     db["crawl_listings"].create({"crawl_run": int, "url": str}, pk=("crawl_run", "url"),
                                 if_not_exists=True)
+
+
+@migrations()
+def m004_alerts(db: sqlite_utils.Database) -> None:
+    """What `gongkai schedule` raised after each run (issue 13): a portal that broke,
+    reports newly late or missing. Kept: an alert once raised is history."""
+    db["alerts"].create({
+        "id": int, "raised_at": str, "kind": str, "site": str, "region": str,
+        "message": str, "details": str, "crawl_run": int,
+        # the webhook: when it took the alert, else the last failure and how many tries
+        "delivered_at": str, "delivery_error": str, "delivery_attempts": int,
+    }, pk="id", if_not_exists=True)
+    db["alerts"].create_index(["site", "raised_at"], if_not_exists=True)
