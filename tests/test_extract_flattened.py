@@ -213,6 +213,10 @@ def test_an_excerpt_that_stops_inside_a_figure_stores_nothing_of_its_row():
     assert not any(k.startswith("proactive.normative_docs.") for k in result["figures"])
     assert any("cut short" in w for w in result["warnings"])
     assert {k for k in truth if k.startswith("proactive.rules.")} <= set(result["figures"])
+    # the same row closed by its pipe is whole
+    result = _extract(text[:text.index(row) + len(row) + 2])
+    assert {k: result["figures"][k] for k in truth if k.startswith("proactive.normative_docs.")} \
+        == {k: v for k, v in truth.items() if k.startswith("proactive.normative_docs.")}
 
 
 # ---------------------------------------------------------------- headers, templates, years

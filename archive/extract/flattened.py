@@ -440,8 +440,9 @@ def parse_flattened(text: str) -> Document:
         prose(before)
         tokens = _tokens(table_lines)
         rows = _Builder(KINDS[region.table]).feed(tokens)
-        if region is cut and rows and rows[-1].values and tokens[-1] is not BREAK:
-            # the excerpt stops on a figure: it may have lost its last digits
+        if region is cut and rows and rows[-1].values and \
+                not table_lines[-1].rstrip().endswith("|"):
+            # the excerpt stops on a figure no pipe closes: it may have lost digits
             warnings.append(f"{_TABLE_NAMES[region.table]}: the text stops on row "
                             f"'{_row_name(rows[-1])}', whose last figure may be cut short: "
                             "not read")

@@ -60,7 +60,16 @@ def find_title(doc: Document) -> str | None:
     for part in re.split(r"[_|｜]| - ", doc.meta.get("<title>", "")):
         if _TITLE_LINE.search(part):
             return _tidy_title(part)
+    for line in lines[:20]:     # an excerpt without its title line may name it in a sentence
+        m = _TITLE_IN_SENTENCE.search(line)
+        if m:
+            return m.group(1)
     return None
+
+
+# '…现公布开阳县市场监督管理局2020年政府信息公开工作年度报告。'
+_TITLE_IN_SENTENCE = re.compile(r"(?:现|特向社会|特此|予以)公布([\u4e00-\u9fff（）()]{2,30}?"
+                                r"(?:19|20)\d{2}\s*年度?政府信息公开工作年度报告)")
 
 
 def report_year(title: str | None) -> int | None:
