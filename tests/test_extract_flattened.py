@@ -315,3 +315,14 @@ def test_simulated_reports_flattened_in_every_style():
                 assert result["report_year"] == truth["report_year"]
                 checked += 1
     assert checked >= 5 * len(SIM_STYLES)
+
+
+def test_title_and_agency_named_in_the_opening_sentence():
+    text, truth = report_text("t2019", "pipe", agency="石门县交通运输局", year=2020)
+    lines = text.splitlines()
+    assert lines[0] == "石门县交通运输局2020年政府信息公开工作年度报告"
+    opening = "根据条例要求，现公布石门县交通运输局2020年政府信息公开工作年度报告。"
+    result = _extract("\n".join([opening] + lines[1:]))
+    assert result["title"] == "石门县交通运输局2020年政府信息公开工作年度报告"
+    assert result["agency"] == "石门县交通运输局"
+    assert _printed(result) == truth
