@@ -48,7 +48,7 @@ def find_title(doc: Document) -> str | None:
         return _tidy_title(doc.meta["articletitle"])
     lines = doc.prose_lines()
     for i, line in enumerate(lines[:200]):
-        if len(line) <= 80 and _TITLE_LINE.search(line):
+        if len(line) <= 80 and _TITLE_LINE.search(line) and "。" not in line:   # no sentence
             if "报告" in line or "年报" in line:
                 # a title set on two lines: the agency above, "2023年…年度报告" below
                 if i and _YEAR.match(line) and _AGENCY_LINE.match(lines[i - 1]):
