@@ -369,6 +369,8 @@ def _url_changes(database, workers: Workers, report_id, url: str, metadata: dict
                 except ExtractionFailed:
                     continue  # recorded; an unreadable version is left out of the history
             result = extracted[version.payload_sha256]
+            if result.get("extraction_failure"):
+                continue  # refused by a bound: compared, it would look like every figure gone
             if last_content and last_content[0].payload_sha256 != version.payload_sha256:
                 before = last_content[1]
                 change = ("edited", text_diff(before.get("text") or "", result.get("text") or ""),

@@ -135,11 +135,19 @@ class Workers:
         future = self._futures.pop(_key(capture, hints), None) or self._submit(capture, hints)
         self._fill()
         try:
-            return future.result()
+            result = future.result()
         except Exception as error:  # whatever the document did to its worker
             reason, kind = self.reason(error)
             self.failures.setdefault(capture["id"], self._failure(capture, reason, kind))
             raise ExtractionFailed(reason) from None
+        if result.get("refused"):
+            # past one of the extractor's own bounds (extract/limits.py): read as nothing
+            bound = result["refused"]
+            reason = next((w for w in result.get("warnings", []) if bound in w),
+                          f"over the bound {bound}")
+            self.failures.setdefault(capture["id"], self._failure(capture, reason, "refused"))
+            result["extraction_failure"] = reason
+        return result
 
     def reason(self, error: BaseException) -> tuple[str, str]:
         if isinstance(error, FutureTimeout):
@@ -165,7 +173,8 @@ class Workers:
 def remembered(rows: Iterable[dict], limits: Limits) -> dict[str, dict]:
     """Earlier failures not worth trying again: same extractor version, limits no larger."""
     return {row["payload_sha256"]: row for row in rows
-            if row.get("payload_sha256") and row.get("extractor_version") == EXTRACTOR_VERSION
+            if row.get("payload_sha256") and row.get("kind") != "refused"
+            and row.get("extractor_version") == EXTRACTOR_VERSION
             and (row.get("time_limit_s") or 0) >= limits.seconds
             and (row.get("memory_limit_mb") or 0) >= limits.memory_mb}
 
