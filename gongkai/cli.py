@@ -382,7 +382,10 @@ def datasette_command(data_dir: str, host: str, port: int, immutable: bool = Fal
             "--metadata", str(DATASETTE_DIR / "metadata.yml"),
             "--plugins-dir", str(DATASETTE_DIR / "plugins"),
             "--template-dir", str(DATASETTE_DIR / "templates"),
-            "--setting", "sql_time_limit_ms", "3000"]
+            "--setting", "sql_time_limit_ms", "3000",
+            # facets are chosen in metadata.yml; suggesting more costs a query per column
+            # over every matching row on every table page (half a million reports)
+            "--setting", "suggest_facets", "off"]
 
 
 @main.command()
