@@ -67,11 +67,33 @@ def _safe_label(key: str) -> str:
         return key
 
 
+KIND_LABELS = {"county_government": "县级人民政府", "department": "部门", "township": "乡镇"}
+DEADLINE_LABELS = {"on_time": "按期", "late": "逾期", "missing": "到期未发布", "not_due": "未到期",
+                   "withdrawn": "已撤下", "published": "已发布（无法定期限）",
+                   "not_found": "未找到（无法定期限）"}
+
+
 def _compared(text):
     try:
         return json.loads(text) if text else None
     except ValueError:
         return text
+
+
+def compared_lines(compared) -> list[str]:
+    """The numbers a check compared, one short line per comparison (the keys it summed
+    stay in the JSON download)."""
+    items = compared if isinstance(compared, list) else [compared] if compared else []
+    lines = []
+    for item in items:
+        if isinstance(item, dict) and "left" in item and "right" in item:
+            status = STATUS_LABELS.get(item.get("status"), item.get("status") or "")
+            blank = f"，空白 {len(item['blank'])} 格" if item.get("blank") else ""
+            lines.append(f"{item.get('what', '')}：{format_value(item['left'])} 对 "
+                         f"{format_value(item['right'])}（{status}{blank}）")
+        else:
+            lines.append(json.dumps(item, ensure_ascii=False)[:200])
+    return lines
 
 
 async def report_context(datasette, report_id: int) -> dict | None:
@@ -84,7 +106,7 @@ async def report_context(datasette, report_id: int) -> dict | None:
         "select key, value, raw from figures where report_id = ?", [report_id])).rows}
     tables, extra = laid_out(report["template"], figures)
     checks = [dict(row) | {"status_label": STATUS_LABELS.get(row["status"], row["status"]),
-                           "compared": _compared(row["compared"])}
+                           "compared": compared_lines(_compared(row["compared"]))}
               for row in (await db.execute(
                   "select rule, check_id, status, detail, compared from checks "
                   "where report_id = ? order by status = 'PASS', rule", [report_id])).rows]
@@ -101,10 +123,14 @@ async def report_context(datasette, report_id: int) -> dict | None:
         "from reports where agency_id = ? order by report_year, id", [report["agency_id"]])).rows]
     warnings = [row["message"] for row in (await db.execute(
         "select message from warnings where report_id = ?", [report_id])).rows]
+    report["agency_kind_label"] = KIND_LABELS.get(report["agency_kind"], report["agency_kind"])
+    deadline = await _deadline(db, report_id)
+    if deadline:
+        deadline["status_label"] = DEADLINE_LABELS.get(deadline["status"], deadline["status"])
     return {"report": report, "tables": tables, "extra_figures": extra, "checks": checks,
             "changes": changes, "versions": versions, "years": years, "warnings": warnings,
             "failed": sum(1 for c in checks if c["status"] == "FAIL"),
-            "deadline": await _deadline(db, report_id)}
+            "deadline": deadline}
 
 
 async def _deadline(db, report_id: int) -> dict | None:
