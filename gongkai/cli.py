@@ -437,5 +437,7 @@ from gongkai.commands.probe import probe; main.add_command(probe)  # noqa: E402,
 from gongkai.commands.sites import add, check; sites.add_command(add); sites.add_command(check)  # noqa: E402,E702
 from gongkai.commands.importer import import_command; main.add_command(import_command)  # noqa: E402,E702
 
+from gongkai.commands.schedule import schedule; main.add_command(schedule)  # noqa: E402,E702
+
 if __name__ == "__main__":
     main()
