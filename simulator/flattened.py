@@ -12,20 +12,20 @@ from .forms import report_blocks
 STYLES = ("pipe", "pipe_lead", "cells_blank", "cells_bar", "cells_suffix")
 
 
-def _cells(row) -> list[str]:
-    """A row's cells as text, a spanned cell followed by the empty cells it covers
-    (a converter writes `0 | ||` for a value spanning three columns)."""
+def _cells(row, spans: bool) -> list[str]:
+    """A row's cells as text; with `spans`, a spanned cell followed by the empty cells it
+    covers (a converter writes `0 | ||` for a value spanning three columns)."""
     out = []
     for cell in row:
         text = "" if cell.blank else cell.text
-        out += [text] + [""] * (cell.colspan - 1)
+        out += [text] + [""] * ((cell.colspan - 1) if spans else 0)
     return out
 
 
 def _table_lines(rows, style: str) -> list[str]:
     lines: list[str] = []
     for row in rows:
-        cells = _cells(row)
+        cells = _cells(row, spans=style in ("pipe", "pipe_lead"))
         if style in ("pipe", "pipe_lead"):
             joined = " | ".join(c.replace("\n", "") for c in cells) + " |"
             lines.append(("| " if style == "pipe_lead" else "") + joined)

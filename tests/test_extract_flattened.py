@@ -326,3 +326,17 @@ def test_title_and_agency_named_in_the_opening_sentence():
     assert result["title"] == "石门县交通运输局2020年政府信息公开工作年度报告"
     assert result["agency"] == "石门县交通运输局"
     assert _printed(result) == truth
+
+
+def test_a_blank_value_beside_a_blank_label_gives_nothing_to_the_row_above():
+    """行政处罚 printed blank and 行政强制's label lost: the figure after them is
+    行政强制's, never 行政处罚's. The blank cells still show as a line of spaces or a
+    third empty line, and a figure after one is not placed."""
+    text, truth = report_text("t2021", "cells_blank")
+    penalty, coercion = truth["proactive.penalty.decisions"], truth["proactive.coercion.decisions"]
+    rows = f"\n行政处罚\n\n{penalty}\n\n行政强制\n\n{coercion}\n"
+    assert rows in text
+    result = _extract(text.replace(rows, f"\n行政处罚\n\n\n\n   \n\n{coercion}\n"))
+    assert "proactive.penalty.decisions" not in result["figures"]
+    assert any("行政处罚" in w and "blank cell" in w for w in result["warnings"])
+    assert _wrong(result, truth) == {}

@@ -86,6 +86,13 @@ def _regions(text: str) -> list[_Region]:
 BREAK = None        # a row boundary the text itself marks (the end of a pipe row)
 
 
+class _Hole:
+    """A blank cell a cell-a-line text still shows (a line of spaces, a third empty line)."""
+
+
+HOLE = _Hole()
+
+
 class Explicit(str):
     """A cell a pipe row delimits: never joined to the cell before it."""
 
@@ -121,11 +128,22 @@ def _header_word(text: str) -> bool:
         "勾稽关系" in s
 
 
-def _tokens(lines: list[str]) -> list[str | None]:
-    pipe_rows = _pipe_rows(lines)
-    out: list[str | None] = []
+def _spaced(lines: list[str]) -> bool:
+    """One cell a line with an empty line after each: then three empty lines in a row
+    hold a blank cell between two separators."""
+    cells = [i for i, line in enumerate(lines[:-1]) if line.strip()]
+    return len(cells) >= 4 and sum(not lines[i + 1] for i in cells) >= 0.8 * len(cells)
+
+
+def _tokens(lines: list[str]) -> list:
+    pipe_rows, spaced = _pipe_rows(lines), _spaced(lines)
+    out: list = []
+    empty = 0
     for line in lines:
-        if "|" in line and pipe_rows:
+        empty = empty + 1 if not line else 0
+        if (line and not line.strip()) or (spaced and empty == 3):
+            out.append(HOLE)        # a blank cell: whitespace, or a third empty line
+        elif "|" in line and pipe_rows:
             out.append(BREAK)
             out += [Explicit(clean(p)) for p in line.split("|") if clean(p)]
         elif "|" in line:
@@ -153,6 +171,7 @@ class _Row:
     kind: str                       # caption | header | row | text | values
     labels: list[str] = field(default_factory=list)
     values: list[str] = field(default_factory=list)
+    holed: bool = False             # a blank cell stands before one of its figures
 
 
 class _Builder:
@@ -163,8 +182,10 @@ class _Builder:
         self.rows: list[_Row] = []
         self.current: _Row | None = None
         self.seen_row = False       # a row label was met: the table's header is over
+        self.hole = False           # a blank cell since the row's last label or figure
 
     def close(self):
+        self.hole = False
         if self.current is not None:
             self.rows.append(self.current)
             self.seen_row = self.seen_row or self.current.kind == "row"
@@ -176,14 +197,19 @@ class _Builder:
         return self.current
 
     def value(self, text: str):
+        hole = self.hole
         if self.current is None or self.current.kind in ("caption", "header"):
             self.start("values")
         self.current.values.append(text)
+        self.current.holed = self.current.holed or hole
+        self.hole = False
 
-    def feed(self, tokens: list[str | None]) -> list[_Row]:
+    def feed(self, tokens: list) -> list[_Row]:
         for token in tokens:
             if token is BREAK:
                 self.close()
+            elif token is HOLE:
+                self.hole = True
             elif _number(token):
                 self.value(token)
             elif not _blank(token):
@@ -386,6 +412,10 @@ def _table_of(name: str, rows: list[_Row], warnings: list[str]) -> Table | None:
         if row.kind == "values" and name != "review":
             warnings.append(f"{what}: figures without a row label ({_row_name(row)}) "
                             "were skipped")
+            continue
+        if row.holed:
+            warnings.append(f"{what}: row '{_row_name(row)}' shows a blank cell before a "
+                            "figure, so no figure's column is certain: not read")
             continue
         if row.kind == "text" and row.values and name == "proactive":
             warnings.append(f"{what}: row '{_row_name(row)}' is not a template row: "
