@@ -67,16 +67,19 @@ def _portal_options(command):
                      help="Report years: a count ending with 2024 (e.g. 6) or a range (e.g. 2015-2024)."),
         click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
                      help="Serve the state of this day (YYYY-MM-DD). Default: after every planted event."),
+        click.option("--markup", default=None, type=click.Choice(["plain", "varied"]),
+                     help="varied: TRS list pages written the many ways real portals write them "
+                          "(dl/dd, tables, lists in comments or JSON, JS paging, .htm, news in the list)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _build(seed, families, faults, agencies, years, as_of):
+def _build(seed, families, faults, agencies, years, as_of, markup=None):
     from simulator.model import build_portal
 
-    kwargs = {}
+    kwargs = {"markup": markup} if markup else {}
     if families is not None:
         kwargs["families"] = families
     if faults is not None:
@@ -95,7 +98,7 @@ def _build(seed, families, faults, agencies, years, as_of):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @_portal_options
-def portal_serve(host, port, seed, families, faults, agencies, years, as_of):
+def portal_serve(host, port, seed, families, faults, agencies, years, as_of, markup):
     """Serve the simulated portal(s) until interrupted.
 
     Unknown Host headers (127.0.0.1, localhost) get the 会昌县 site; the other simulated hosts
@@ -103,7 +106,7 @@ def portal_serve(host, port, seed, families, faults, agencies, years, as_of):
     """
     from simulator.server import PortalServer
 
-    web = _build(seed, families, faults, agencies, years, as_of)
+    web = _build(seed, families, faults, agencies, years, as_of, markup)
     server = PortalServer(web, host=host, port=port)
     server.start()
     hosts = [s.host for s in getattr(web, "sites", [web])]
@@ -124,11 +127,11 @@ def portal_serve(host, port, seed, families, faults, agencies, years, as_of):
               help="Base URL the default site's report URLs are written against "
                    "[default: its own host].")
 @_portal_options
-def portal_truth(out, base_url, seed, families, faults, agencies, years, as_of):
+def portal_truth(out, base_url, seed, families, faults, agencies, years, as_of, markup):
     """Write the ground truth of the simulated portal(s) as JSON (streamed)."""
     from simulator.truth import write_truth
 
-    write_truth(_build(seed, families, faults, agencies, years, as_of), out, base_url)
+    write_truth(_build(seed, families, faults, agencies, years, as_of, markup), out, base_url)
 
 
 @portal.command("faults")

@@ -413,17 +413,19 @@ def build_portal(
     faults=None,
     agencies: int | None = None,
     as_of=None,
+    markup: str | None = None,
 ):
     """The simulated web.  With only ``seed``/``years``/``page_size`` it is the fault-free 会昌县
     site (a ``Portal``), as it has always been.  Any of ``families`` (names from
     ``families.FAMILIES``), ``faults`` (a ``FaultSet``, names, or "all"), ``agencies`` (how many
-    bodies in total) or ``as_of`` (the simulated today) gives a multi-site ``web.Web``."""
-    if families is None and faults is None and agencies is None and as_of is None:
+    bodies in total), ``as_of`` (the simulated today) or ``markup`` ("varied": list pages written the
+    many ways real portals write them, families/trs_markup.py) gives a multi-site ``web.Web``."""
+    if families is None and faults is None and agencies is None and as_of is None and markup is None:
         return build_huichang(seed, years, page_size)
     from .web import build_web
 
     return build_web(seed=seed, years=years, page_size=page_size, families=families, faults=faults,
-                     agencies=agencies, as_of=as_of)
+                     agencies=agencies, as_of=as_of, markup=markup)
 
 
 def _check_years(years, page_size) -> tuple[int, ...]:

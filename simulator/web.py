@@ -140,7 +140,7 @@ def normalize_families(families) -> tuple[str, ...]:
 
 
 def build_web(*, seed: int = 1, years=range(2019, 2025), page_size: int = 4, families=None, faults=None,
-              agencies: int | None = None, as_of=None) -> Web:
+              agencies: int | None = None, as_of=None, markup: str | None = None) -> Web:
     from .families.gkmlpt import WUJIANG_UNITS, GkmlptSite
     from .families.hanweb import SHANGYU_UNITS, HanwebSite
     from .families.trs import HUKOU_UNITS, TrsSite
@@ -167,6 +167,11 @@ def build_web(*, seed: int = 1, years=range(2019, 2025), page_size: int = 4, fam
         }[family]
         sites.append(cls(key=key, host=HOSTS[family], title=title, region=region, seed=seed, years=years,
                          page_size=page_size, units=units, count=counts[family], clock=clock))
+    if markup not in (None, "plain", "varied"):
+        raise ValueError(f"unknown markup {markup!r} (plain or varied)")
+    for site in sites:
+        if markup == "varied" and isinstance(site, TrsSite):
+            site.markup = "varied"
     web = Web(seed=seed, years=years, page_size=page_size, clock=clock, family_sites=sites, faults=faults)
     web.fault_records = plant(web, faults)
     for site in sites:

@@ -97,3 +97,39 @@ def test_check_site_function_on_the_registry_entries(server):
                        delay=0)
     assert not wrong["ok"] and wrong["reasons"]
     assert not check_site("no-such-site")["ok"]
+
+
+@pytest.fixture(scope="module")
+def varied_web():
+    return build_portal(seed=11, families="trs", agencies=20, markup="varied")
+
+
+def test_varied_real_markup_is_crawled_by_the_registry_and_by_an_added_entry(varied_web, sites_dir,
+                                                                             tmp_path):
+    """TRS lists written as real portals vary them (dl/dd, tables, lists in comments and
+    JSON, var countPage, one-based paging, .htm, [MM-DD] dates, 解读/工作要点/news in the
+    list): every report is crawled with the date its list shows, nothing else."""
+    from simulator.families import trs_markup
+
+    site = varied_web.family_sites[0]
+    styles = {trs_markup.style_of(site.column_folder(a)) for a in site.agencies}
+    assert styles == set(trs_markup.STYLES)
+    truth = [r for r in ground_truth(varied_web)["reports"] if r["visible"]]
+    with PortalServer(varied_web) as server:
+        gongkai("sites", "add", ENTRY_PAGES["trs"], "--name", "varied", "--proxy", server.proxy_url)
+        for name in ("hukou", "varied"):
+            data = tmp_path / name
+            gongkai("crawl", name, "--proxy", server.proxy_url, "--data", data,
+                    "-s", "LOG_LEVEL=WARNING")
+            items = crawled_items(data, name)
+            assert set(items) == {r["url"] for r in truth}, name
+            for report in truth:
+                assert items[report["url"]]["list_date"] == report["declared_published"]
+                assert items[report["url"]]["list_title"] == report["title"]
+
+
+def crawled_items(data, site: str) -> dict[str, dict]:
+    rows = db.open_database(data).query(
+        "select * from captures where record_type = 'metadata' and site = ?", [site])
+    records = [json.loads(read_record(data, r["warc_file"], r["offset"]).payload) for r in rows]
+    return {r["url"]: r for r in records if r.get("kind") == "report_page"}

@@ -19,8 +19,8 @@ _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})(?!\d)")
 # A list showing only month and day ([01-31], 01-31, 01/31): the year comes from elsewhere.
 _MONTH_DAY = re.compile(r"(?<![\d-])\[?\s*(\d{1,2})[-/.月](\d{1,2})日?\s*\]?(?![\d-])")
-# Where a URL carries the year it was filed: /202401/, t20240115_, /art/2024/1/15/, /2024-01-15/.
-_URL_YEAR = re.compile(r"/(20\d{2})(?:\d{2}/|-\d{2}|/\d{1,2}/)|[/_t](20\d{2})\d{4}[_/.]")
+# Where a URL carries the year (and month) it was filed: /202401/, t20240115_, /art/2024/1/15/.
+_URL_YEAR = re.compile(r"/(20\d{2})(\d{2})/|[/_t](20\d{2})(\d{2})\d{2}[_/.]|/(20\d{2})[-/](\d{1,2})[-/]")
 # Breadcrumb separators as portals write them: >, >>, », ›, ＞, →, / (with or without spaces).
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>?|»|›|＞+|→|&gt;|\s/\s|^/|/$)\s*")
 _LABELS = ("索引号", "发布机构", "发布单位", "发文机关", "发布日期", "公开日期", "成文日期", "生成日期",
@@ -48,15 +48,28 @@ def normalise_date(text: str | None, url: str | None = None) -> str | None:
     if match:
         return _valid(*(int(g) for g in match.groups()))
     short = _MONTH_DAY.search(text or "")
-    year = url_year(url)
-    if short and year:
-        return _valid(year, int(short.group(1)), int(short.group(2)))
-    return None
+    filed = url_year(url)
+    if not short or not filed:
+        return None
+    year, filed_month = filed
+    month = int(short.group(1))
+    # The URL says when the page was made; the list, when it was dated. Across New Year
+    # the two differ by a year: December listed, January filed, or the other way round.
+    if filed_month and month - filed_month > 6:
+        year -= 1
+    elif filed_month and filed_month - month > 6:
+        year += 1
+    return _valid(year, month, int(short.group(2)))
 
 
-def url_year(url: str | None) -> int | None:
+def url_year(url: str | None) -> tuple[int, int | None] | None:
+    """The (year, month) a URL's folders or file name say it was filed in."""
     match = _URL_YEAR.search(url or "")
-    return int(match.group(1) or match.group(2)) if match else None
+    if not match:
+        return None
+    groups = match.groups()
+    year, month = next((groups[i], groups[i + 1]) for i in (0, 2, 4) if groups[i])
+    return int(year), int(month) if month else None
 
 
 def beijing_date(timestamp: int | float | str | None) -> str | None:

@@ -17,6 +17,7 @@ from ..forms import attachment_name, body_html, document_kinds, trs_attachment_i
 from ..model import Agency
 from ..reports import Attachment, Report
 from ..site import UTF8_META, Request, Response
+from . import trs_markup
 from .base import E, FamilySite, Unit, number
 
 HUKOU_UNITS = [
@@ -41,12 +42,14 @@ PAGE_JS = """function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPag
 }
 """
 
-_LIST_RE = re.compile(r"^/([a-z0-9]+)/zfxxgknb_(\d{6})/(?:index(?:_(\d+))?\.html)?$")
+_LIST_RE = re.compile(r"^/([a-z0-9]+)/zfxxgknb_(\d{6})/(?:index(?:_(\d+))?\.(html?))?$")
 
 
 class TrsSite(FamilySite):
     family = "trs"
     moved_status = 404
+    # "varied": list pages written the many ways real portals write them (trs_markup.py)
+    markup = "plain"
 
     def make_agency(self, index: int, unit: Unit) -> Agency:
         # the column folder is the body's 年报 column: /<unit>/zfxxgknb_<n>/ (湖口 流芳乡 is real)
@@ -60,6 +63,17 @@ class TrsSite(FamilySite):
     def reindex(self) -> None:
         super().reindex()
         self._by_folder = {self.column_folder(a): a for a in self.agencies}
+        self._extras = {}
+        if self.markup == "varied":
+            self._extras = {item.path: item for a in self.agencies for item in
+                            trs_markup.extra_items(self.column_folder(a), a.title_name, self.years)}
+
+    def list_extension(self, column: str) -> str:
+        return trs_markup.page_extension(column) if self.markup == "varied" else "html"
+
+    def column_link(self, agency) -> str:
+        column = self.column_folder(agency)
+        return column + "index.htm" if self.list_extension(column) == "htm" else column
 
     def column_of(self, report: Report) -> str:
         return self.column_folder(report.agency)
@@ -108,7 +122,7 @@ class TrsSite(FamilySite):
         groups = (("县政府", "county_government"), ("部门", "department"), ("乡镇", "township"))
         parts = []
         for label, kind in groups:
-            lis = "\n".join(f'<li><a href="{E(self.column_folder(a))}">{E(a.title_name)}政府信息公开年报</a></li>'
+            lis = "\n".join(f'<li><a href="{E(self.column_link(a))}">{E(a.title_name)}政府信息公开年报</a></li>'
                             for a in self.agencies if a.kind == kind)
             parts.append(f'<div class="gk-group"><h3>{E(label)}</h3><ul>\n{lis}\n</ul></div>')
         body = ('<div class="main"><div class="location">当前位置：<a href="/">首页</a> &gt; 政务公开</div>\n'
@@ -122,16 +136,24 @@ class TrsSite(FamilySite):
         rows = [(r, "./" + r.current_path(self.clock)[len(column):]) for r in shown]
         if page == 0:
             rows += [(r, href or r.current_path(self.clock)) for r, href in self.extra_entries(column)]
-        lis = "\n".join(
-            f'<li><a href="{E(href)}" title="{E(r.title)}" target="_blank">{E(r.title)}</a><span class="date">{r.published:%Y-%m-%d}</span></li>'
-            for r, href in rows
-        )
         pages = self.declared_pages(column)
+        if self.markup == "varied":
+            listed = [(href, r.title, r.published) for r, href in rows]
+            if page == 0:
+                listed += [("./" + x.path[len(column):], x.title, x.published)
+                           for x in trs_markup.extra_items(column, agency.title_name, self.years)]
+            markup = trs_markup.list_markup(column, listed, pages, page)
+        else:
+            lis = "\n".join(
+                f'<li><a href="{E(href)}" title="{E(r.title)}" target="_blank">{E(r.title)}</a><span class="date">{r.published:%Y-%m-%d}</span></li>'
+                for r, href in rows
+            )
+            markup = (f'<ul class="list">\n{lis}\n</ul>\n'
+                      f'<div class="page"><script type="text/javascript">createPageHTML({pages}, {page}, "index", "html");</script></div>')
         body = (
             f'<div class="main"><div class="location">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
             f"{E(agency.title_name)} &gt; 政府信息公开年报</div>\n"
-            f'<div class="list-title">政府信息公开年报</div>\n<ul class="list">\n{lis}\n</ul>\n'
-            f'<div class="page"><script type="text/javascript">createPageHTML({pages}, {page}, "index", "html");</script></div>\n</div>'
+            f'<div class="list-title">政府信息公开年报</div>\n{markup}\n</div>'
         )
         metas = [("ColumnName", "政府信息公开年报"), ("ColumnDescription", f"{agency.name}政府信息公开年报"),
                  ("ColumnKeywords", "政府信息公开年报"), ("ColumnType", "信息公开年报")]
@@ -173,11 +195,20 @@ class TrsSite(FamilySite):
             return text_response(PAGE_JS, "application/javascript; charset=utf-8")
         m = _LIST_RE.match(path)
         if m:
-            agency = self._by_folder.get(f"/{m.group(1)}/zfxxgknb_{m.group(2)}/")
+            folder = f"/{m.group(1)}/zfxxgknb_{m.group(2)}/"
+            agency = self._by_folder.get(folder)
             page = int(m.group(3)) if m.group(3) else 0
-            if agency is not None and (m.group(3) is None or page >= 1) and page < self.page_count(self.column_folder(agency)):
+            if m.group(3) and self.markup == "varied" and trs_markup.one_based(folder):
+                page -= 1  # index_2 is the second page: index_1 does not exist
+            ext_ok = m.group(4) in (None, self.list_extension(folder))
+            if (agency is not None and ext_ok and (m.group(3) is None or page >= 1)
+                    and page < self.page_count(self.column_folder(agency))):
                 return self.page(self.list_page(agency, page))
             return None
+        extra = self._extras.get(path)
+        if extra is not None:
+            return self.page(self._page(f"{extra.title}-{self.title}", trs_markup.extra_page(extra, self.title),
+                                        [("ArticleTitle", extra.title), ("PubDate", f"{extra.published:%Y-%m-%d}")]))
         report, response = self.lookup(path)
         if response is not None:
             return response
