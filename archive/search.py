@@ -71,12 +71,9 @@ def report_tokens(*fields: str | None, site: str | None = None) -> str:
 @lru_cache(maxsize=256)
 def portal_title(site: str | None) -> str | None:
     """The registered portal's name (e.g. 会昌县人民政府), or None for an unknown site."""
-    from gongkai.crawler.registry import UnknownSite, load_site
+    from gongkai.archive.views import registered_portals
 
-    try:
-        return load_site(site).title if site else None
-    except (UnknownSite, ValueError, OSError):
-        return None
+    return next((p["title"] for p in registered_portals() if site and p["site"] == site), None)
 
 
 @lru_cache(maxsize=1024)

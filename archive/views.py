@@ -7,6 +7,8 @@ the end of the build and may be called again (it replaces what it made).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gongkai.archive.extract import labels
 
 # t2021's （六）其他处理 is printed as three rows; the extractor also gives their sum.
@@ -22,19 +24,27 @@ def figure_keys() -> list[str]:
     return list(seen)
 
 
+def registered_portals() -> list[dict]:
+    """The site registry read as data (archive never imports the crawler)."""
+    import tomllib
+
+    from gongkai.archive.deadline_rules import SITES_DIR
+
+    portals = []
+    for path in sorted(Path(SITES_DIR).glob("*.toml")) if Path(SITES_DIR).is_dir() else []:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        portals.append({"site": data.get("name", path.stem), "title": data.get("title"),
+                        "region": str(data["region_code"]) if data.get("region_code") else None,
+                        "family": data.get("family"), "base_url": data.get("base_url")})
+    return portals
+
+
 def _portals(database) -> None:
     """One row per registered portal, with its region code (行政区划代码)."""
-    from gongkai.crawler.registry import load_site, site_names
-
     database["portals"].drop(ignore=True)
     database["portals"].create({"site": str, "title": str, "region": str, "family": str,
                                 "base_url": str}, pk="site")
-    rows = []
-    for name in site_names():
-        site = load_site(name)
-        rows.append({"site": site.name, "title": site.title, "region": site.region_code,
-                     "family": site.family, "base_url": site.base_url})
-    database["portals"].insert_all(rows)
+    database["portals"].insert_all(registered_portals())
 
 
 def _wide_view(database) -> None:
