@@ -16,7 +16,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # AutoThrottle never goes below DOWNLOAD_DELAY: without this floor a fast server would
 # soon be asked many times a second. Not randomised: at most one request a second.
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = False
+DOWNLOAD_DELAY_JITTER = 0
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
 COOKIES_ENABLED = False

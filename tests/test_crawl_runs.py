@@ -2,8 +2,12 @@
 portal over HTTP, then of a broken copy of it."""
 
 import json
+import subprocess
+import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +15,7 @@ from gongkai.archive import db
 from simulator.model import build_portal
 from simulator.server import PortalServer
 
-from conftest import free_port, gongkai
+from conftest import REPO, free_port, gongkai
 
 
 class Redesigned(BaseHTTPRequestHandler):
@@ -109,3 +113,47 @@ def test_a_dead_host_or_a_broken_server_fails_the_crawl(tmp_path):
     run = next(db.open_database(tmp_path / "500").query("select * from crawl_runs"))
     assert (run["requests"], run["responses"], run["errors"]) == (4, 4, 4)
     assert run["error_rate"] == 1.0 and run["outcome"] == "server_errors"
+
+
+class Slow(Redesigned):
+    def do_GET(self):
+        time.sleep(4)  # a crawl of one site takes longer than the test waits to kill
+        super().do_GET()
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def test_killing_crawl_all_stops_its_child(tmp_path):
+    if not Path("/proc/self/task").exists():
+        pytest.skip("reads the process tree from /proc (Linux)")
+    slow = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "gongkai.cli", "crawl", "--all", "--proxy",
+         f"http://127.0.0.1:{slow.server_address[1]}", "--data", str(tmp_path),
+         "-s", "DOWNLOAD_TIMEOUT=5", "-s", "GONGKAI_SIMULATED_FAST=0"], cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (children := _children(parent.pid)):
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.2)
+        time.sleep(3)  # the child is crawling (slowly)
+        [child] = children
+        parent.kill()  # SIGKILL: the parent gets no chance to pass anything on
+        parent.wait()
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{child}").exists() and \
+                "zombie" not in Path(f"/proc/{child}/status").read_text():
+            assert time.monotonic() < deadline, "the child crawl outlived its parent"
+            time.sleep(0.2)
+    finally:
+        parent.kill()
+        slow.shutdown()
+    # it stopped as a crawl stops when asked to: its run is recorded as shut down
+    run = next(db.open_database(tmp_path).query("select * from crawl_runs"))
+    assert run["finish_reason"] == "shutdown"

@@ -84,7 +84,7 @@ def test_a_real_named_host_through_a_localhost_proxy_gets_a_polite_crawl(upstrea
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
     assert settings.getfloat("DOWNLOAD_DELAY") >= 1.0
-    assert not settings.getbool("RANDOMIZE_DOWNLOAD_DELAY")
+    assert settings.getfloat("DOWNLOAD_DELAY_JITTER") == 0
 
     with CountingProxy(upstream) as proxy:
         result = gongkai("crawl", "huichang", "--proxy", proxy.url, "--data", tmp_path,
