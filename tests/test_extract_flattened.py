@@ -166,7 +166,8 @@ def test_a_comma_that_does_not_group_thousands_is_not_a_figure():
     text, truth = report_text("t2021", "cells_blank")
     made = str(truth["proactive.rules.made"])
     result = _extract(text.replace(f"\n规章\n\n{made}\n", "\n规章\n\n1,2\n", 1))
-    assert not any(k.startswith("proactive.rules.") for k in result["figures"])
+    assert "proactive.rules.made" not in result["figures"]
+    assert any("unreadable cell '1,2'" in w for w in result["warnings"])
     assert _wrong(result, truth) == {}
 
 
@@ -339,4 +340,29 @@ def test_a_blank_value_beside_a_blank_label_gives_nothing_to_the_row_above():
     result = _extract(text.replace(rows, f"\n行政处罚\n\n\n\n   \n\n{coercion}\n"))
     assert "proactive.penalty.decisions" not in result["figures"]
     assert any("行政处罚" in w and "blank cell" in w for w in result["warnings"])
+    assert _wrong(result, truth) == {}
+
+
+def test_a_blank_row_before_a_label_cut_short_lends_it_no_figures():
+    """行政许可 printed blank (its cells vanish in a cell-a-line text) and the next label
+    cut to 其他对外管理服: the figures after it are not 行政许可's. Likewise in table 三,
+    a numbered label after a blank row starts a row of its own."""
+    text, truth = report_text("t2019", "cells_blank")
+    lic = [truth[f"proactive.licensing.{c}"] for c in ("prev_count", "change", "decisions")]
+    block = "\n行政许可\n\n" + "".join(f"{v}\n\n" for v in lic) + "其他对外管理服务事项\n"
+    assert block in text
+    result = _extract(text.replace(block, "\n行政许可\n\n其他对外管理服\n"))
+    assert not any(k.startswith(("proactive.licensing.", "proactive.other_services."))
+                   for k in result["figures"])
+    assert _wrong(result, truth) == {}
+
+    cells = [str(truth[f"applications.withheld.state_secret.{c}"]) for c in
+             ("natural_person", "commercial", "research", "public_interest", "legal_services",
+              "other_org", "total")]
+    block = "\n1.属于国家秘密\n\n" + "".join(f"{v}\n\n" for v in cells) + "2.其他法律行政法规禁止公开\n"
+    assert block in text
+    result = _extract(text.replace(block, "\n1.属于国家秘密\n\n2.其他法\n"))
+    assert not any(k.startswith(("applications.withheld.state_secret.",
+                                 "applications.withheld.prohibited_by_law."))
+                   for k in result["figures"])
     assert _wrong(result, truth) == {}

@@ -246,14 +246,30 @@ class _Builder:
                 row.labels[-1] = last + token
             else:
                 row.labels.append(token)
-        elif self.kind(last + token, self) == "row" and \
-                _meaning(last + token) == _meaning(last):
+        elif row.kind == "row" and self.continues(last, token):
             row.labels[-1] = last + token        # a row label wrapped over two lines
         elif row.kind == "text" and self.kind(last + token, self) == "row":
             row.labels[-1] = last + token
             row.kind = "row"
         else:
             row.labels.append(token)
+
+
+    def continues(self, last: str, token: str) -> bool:
+        """Whether `token` is the rest of the row label `last` (wrapped over two lines),
+        not the label of a next row whose figures were all blank: it keeps the label's
+        meaning and, in table 二, makes a whole label; in table 三, it is not numbered."""
+        merged = last + token
+        if self.kind(merged, self) != "row" or _meaning(merged) != _meaning(last):
+            return False
+        if self.kind is _proactive_kind:
+            return L.squash(merged) in _PROACTIVE_LABELS
+        return not _NUMBERED.match(token)
+
+
+_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+\s*、|"
+                       r"\d+\s*[.．、])")
+_PROACTIVE_LABELS = {w for _, words in L.PROACTIVE_ROWS for w in words} | {"行政规范性文件"}
 
 
 def _group(text: str) -> bool:
