@@ -107,8 +107,8 @@ def test_a_304_is_one_small_revisit_record_pointing_at_the_copy_it_confirms(tmp_
     row = next(database.query("select * from responses where id = ?", [confirm.id]))
     assert (row["record_type"], row["status"], row["refers_to"]) == ("revisit", 304, original.id)
     assert database.execute("select count(*) from captures").fetchone()[0] == 3  # no request
-    assert row["length"] < 600
+    assert row["length"] < 420  # a first crawl's page is some 3,000 bytes
     record = read_record(tmp_path, row["warc_file"], row["offset"])
-    assert record.status == 304 and ("ETag", '"abc"') in record.headers
+    assert record.status == 304 and record.record_type == "revisit"
     assert read_capture(tmp_path, row).payload == b"<p>report</p>" * 100
     assert verify(tmp_path).ok

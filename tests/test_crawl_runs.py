@@ -157,3 +157,16 @@ def test_killing_crawl_all_stops_its_child(tmp_path):
     # it stopped as a crawl stops when asked to: its run is recorded as shut down
     run = next(db.open_database(tmp_path).query("select * from crawl_runs"))
     assert run["finish_reason"] == "shutdown"
+
+
+def test_a_recrawl_of_an_unchanged_portal_adds_under_a_tenth_of_the_bytes(tmp_path):
+    with PortalServer(build_portal(seed=1)) as server:
+        for _ in range(2):
+            gongkai("crawl", "huichang", "--base-url", server.url, "--data", tmp_path)
+    database = db.open_database(tmp_path)
+    written = dict(database.execute("select crawl_run, sum(length) from captures "
+                                    "group by crawl_run").fetchall())
+    kinds = {row[0] for row in database.execute(
+        "select distinct record_type || ' ' || status from captures where crawl_run = 2")}
+    assert kinds == {"revisit 304"}  # no request records, no unchanged metadata
+    assert written[2] < 0.10 * written[1], written
