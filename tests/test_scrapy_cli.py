@@ -24,7 +24,8 @@ def test_scrapy_crawl_archives_like_gongkai_crawl(tmp_path):
     with PortalServer(portal) as server:
         subprocess.run([SCRAPY, "crawl", "ganzhou", "-a", "site=huichang", "-a",
                         f"base_url={server.url}", "-s", f"GONGKAI_DATA_DIR={tmp_path}",
-                        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"],
+                        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+                        "-s", "LOG_LEVEL=WARNING"],
                        cwd=REPO, check=True, capture_output=True)
     database = db.open_database(tmp_path)
     listed = {row["url"] for row in database.query(

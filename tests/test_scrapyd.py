@@ -52,6 +52,7 @@ poll_interval = 0.5
                 ("base_url", server.url),
                 ("setting", f"GONGKAI_DATA_DIR={data}"),
                 ("setting", "AUTOTHROTTLE_ENABLED=False"),
+                ("setting", "DOWNLOAD_DELAY=0"),
                 ("setting", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
             ], timeout=30).json()
             assert job["status"] == "ok", job
