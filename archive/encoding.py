@@ -4,31 +4,22 @@ Scrapy trusts the first declaration it finds; these portals often declare
 gb2312 for GBK text, declare nothing, or write the meta tag malformed
 (`<meta httpequiv="ContentType" … charset=gbk>`). We check each candidate
 against the bytes and read every GB declaration as gb18030, its superset.
+Finding the declarations (BOM, Content-Type header, <meta>) and naming them is
+w3lib's work (w3lib.encoding, installed with Scrapy); the rule that the bytes
+must agree with a declaration is ours.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
-_GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb18030", "euc-cn", "csgb2312",
-              "hz-gb-2312"}
-_BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be")]
+from w3lib.encoding import (html_body_declared_encoding, http_content_type_encoding, read_bom,
+                            resolve_encoding)
 
 
 def normalise(label: str | None) -> str | None:
+    """A charset label as a Python codec name; every GB label is gb18030 (w3lib's table)."""
     if not label:
         return None
-    label = label.strip().lower()
-    if label in _GB_FAMILY:
-        return "gb18030"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
+    return resolve_encoding(label.strip())
 
 
 def _decodes(body: bytes, encoding: str) -> bool:
@@ -40,9 +31,9 @@ def _decodes(body: bytes, encoding: str) -> bool:
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace")
+    bom, mark = read_bom(body)
+    if bom:
+        return body[len(mark):].decode(bom, errors="replace")
     try:
         # detect_encoding's first rule, without decoding the page twice to apply it
         return body.decode("utf-8")
@@ -52,21 +43,15 @@ def decode(body: bytes, content_type: str | None = None) -> str:
 
 def detect_encoding(content_type: str | None, body: bytes) -> str:
     """The encoding to read BODY with: a declaration only if the bytes agree with it."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return encoding
+    bom, _ = read_bom(body)
+    if bom:
+        return bom
     # GBK text is almost never valid UTF-8, while gb18030 decodes nearly any bytes:
     # so valid UTF-8 wins over whatever the page declares.
     if _decodes(body, "utf-8"):
         return "utf-8"
-    candidates = []
-    if content_type:
-        match = _HEADER_CHARSET.search(content_type)
-        if match:
-            candidates.append(normalise(match.group(1)))
-    match = _META_CHARSET.search(body[:4096])
-    if match:
-        candidates.append(normalise(match.group(1).decode("ascii", "ignore")))
+    candidates = [http_content_type_encoding(content_type),
+                  html_body_declared_encoding(body[:4096])]
     for encoding in filter(None, candidates):
         if encoding != "utf-8" and _decodes(body, encoding):
             return encoding

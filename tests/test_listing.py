@@ -31,6 +31,11 @@ def page(body: str, head: str = "", charset: str = "utf-8") -> str:
     ("县文化广电新闻出版旅游局2023年政府信息公开工作年度报告", True),
     ("2024年度省级专精特新中小企业名单的通知", False),
     ("我县召开政务公开工作推进会", False),
+    ("湖口县2023年度政府信息公开工作报告", True),
+    ("XX市人民政府2023年度工作报告", False),
+    ("流芳乡2023年政府信息公开工作年度报…", True),
+    ("关于流芳乡2023年政府信息公开工作年度报告的解…", False),
+    ("关于2023年度政府信息公开工作年度报告的更正说明", False),
 ])
 def test_report_titles(title, expected):
     assert is_report_title(title) is expected
@@ -176,3 +181,25 @@ def test_meta_names_are_case_blind_and_breadcrumbs_split_on_css_or_text():
     ("发布时间：2024.01.31 10:20", "2024-01-31"), ("2024-02-30", None), ("[01-31]", None)])
 def test_date_forms(text, expected):
     assert normalise_date(text) == expected
+
+
+def test_items_of_other_shapes():
+    body = f"""<div class="news">
+      <p><a href="/nb/202401/t20240125_1.htm" title="{REPORT}"><span>{REPORT}</span>
+         <span class="time">2024-01-25</span></a></p>
+      <div class="item"><a href="/lm/nb/">[年报]</a><a href="/nb/202301/t20230120_2.htm">
+         湖口县2022年度政府信息公开工作报告</a><em>2023-01-20</em></div>
+      <div class="row"><a href="/nb/202201/t20220118_3.htm">湖口县2021年政府信息公开工作年度报告
+         <i>2022-01-18</i></a></div></div>"""
+    listing = parse_listing(page(body), "http://x.gov.cn/nb/index.htm")
+    assert [(e.url.rsplit("/", 1)[1], e.date) for e in listing.reports] == [
+        ("t20240125_1.htm", "2024-01-25"), ("t20230120_2.htm", "2023-01-20"),
+        ("t20220118_3.htm", "2022-01-18")]
+    assert listing.reports[2].title == "湖口县2021年政府信息公开工作年度报告"
+
+
+def test_count_page_without_a_create_page_html_call():
+    body = (f'<ul><li><a href="./202401/t20240131_1.html">{REPORT}</a><span>2024-01-31</span></li></ul>'
+            "<script>var countPage = 3;var currentPage = 1;drawPager(countPage, currentPage);</script>")
+    listing = parse_listing(page(body), "http://x.gov.cn/nb/index_1.shtml")
+    assert list(listing.next) == ["http://x.gov.cn/nb/index_2.shtml"]

@@ -87,32 +87,78 @@ class ListEntry:
     date: str | None
 
 
-def dated_entries(html: str, page_url: str) -> list[ListEntry]:
-    """`li` or `tr` items holding a link and a date: the entries of a column list.
+_HOLDERS = frozenset({"li", "tr", "dd", "dt", "dl", "p", "div", "td", "span", "section",
+                      "article", "h3", "h4", "em"})
+_SKIP_HREF = ("javascript:", "#", "mailto:", "tel:")
 
-    Navigation items carry no date, which is how they are told apart. The title
-    is the anchor's @title when there is one, since anchor text is often cut off.
+
+def _text(node) -> str:
+    return clean(" ".join(node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+                          .getall()))
+
+
+def _anchor_label(anchor) -> str:
+    return clean(anchor.attrib.get("title")) or _text(anchor)
+
+
+def _holder(anchor, url: str):
+    """The list item around ANCHOR, found by walking up: the first element whose text
+    outside its links shows exactly one date, holding few links. (item, date) or None."""
+    node = anchor
+    for _ in range(4):
+        parent = node.xpath("..")
+        if not parent or parent[0].root.tag not in _HOLDERS:
+            return None
+        node = parent[0]
+        links = node.xpath(".//a[@href]")
+        if len(links) > 3:
+            return None
+        outside = " ".join(node.xpath(".//text()[not(ancestor::a) and not(ancestor::script)]").getall())
+        dates = _DATE.findall(outside) or _MONTH_DAY.findall(outside)
+        if len(dates) == 1:
+            date = normalise_date(outside, url)
+            return (node, date) if date else None
+        if len(dates) > 1:
+            return None
+    return None
+
+
+def _own_date(anchor, url: str) -> str | None:
+    """A date written inside the link itself, apart from its title (<a>标题<span>日期</span></a>)."""
+    title = clean(anchor.attrib.get("title"))
+    text = _text(anchor)
+    rest = text.replace(title, " ", 1) if title else " ".join(
+        anchor.xpath("./*[not(self::a)]//text()").getall()[-1:])
+    return normalise_date(rest, url)
+
+
+def dated_entries(html: str, page_url: str) -> list[ListEntry]:
+    """Links shown with a date: the entries of a column list, in page order.
+
+    Navigation links carry no date, which is how they are told apart. An item may
+    hold a tag link beside its title link ([年报] 标题): the longest label wins. The
+    title is the anchor's @title when there is one, since anchor text is often cut off.
     """
-    entries = []
-    for item in Selector(text=html).css("li, tr, dd, dl"):
-        if any(inner.css("a[href]") for inner in item.css("li, tr, dd")[1 if item.root.tag != "dl" else 0:]):
-            continue  # a wrapper around other entries, not an entry
-        anchors = item.css("a[href]")
-        if not anchors:
-            continue
-        anchor = anchors[0]
+    chosen: dict[object, tuple] = {}
+    order = []
+    for anchor in Selector(text=html).xpath("//a[@href]"):
         href = anchor.attrib["href"].strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
+        if not href or href.lower().startswith(_SKIP_HREF):
             continue
-        anchor_text = clean(" ".join(anchor.css("::text").getall()))
-        rest = clean(" ".join(item.css("::text").getall())).replace(anchor_text, " ", 1)
         url = urljoin(page_url, href)
-        date = normalise_date(rest, url)
+        found = _holder(anchor, url)
+        item, date = found if found else (anchor, _own_date(anchor, url))
         if date is None:
             continue
-        title = clean(anchor.attrib.get("title")) or anchor_text
-        entries.append(ListEntry(url, title, date))
-    return entries
+        label = _anchor_label(anchor)
+        if date in label and not anchor.attrib.get("title"):
+            label = clean(label.replace(date, " "))
+        key = item.root  # held in the dict, so lxml hands back this same proxy object
+        if key not in chosen:
+            order.append(key)
+        if key not in chosen or len(label) > len(chosen[key][1]):
+            chosen[key] = (url, label, date)
+    return [ListEntry(*chosen[key]) for key in order if chosen[key][1]]
 
 
 class Metas(dict):

@@ -26,7 +26,7 @@ from gongkai.crawler.families.common import (breadcrumb, clean, dated_entries, m
                                              page_title)
 from gongkai.crawler.families.embedded import (comment_markup, json_blocks, json_entries,
                                                record_markup)
-from gongkai.crawler.families.paging import Paging, create_page_html
+from gongkai.crawler.families.paging import Paging, count_page, create_page_html
 
 MAX_NEXT_PAGES = 500  # a declared page count is a claim: never list more than this
 _NEXT_WORDS = re.compile(r"^(下一页|下页|后一页|尾页|末页|最后一页|next|»|›|>)$", re.I)
@@ -94,7 +94,7 @@ def parse_listing(page: bytes | str, url: str, *, content_type: str | None = Non
     base = get_base_url(text[:20000], url)
     family = detect_family(text, url)
     in_column = column_title and bool(COLUMN_WORDS.search(column_title)) or report_column(text)
-    paging = create_page_html(text)
+    paging = create_page_html(text) or count_page(text, url)
     records = record_markup(text)
     jpage = hanweb.jpage(text, url) if family == "hanweb" else None
     if _is_detail(text) and not (paging or records or jpage):

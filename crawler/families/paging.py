@@ -85,3 +85,23 @@ def _from_arguments(args: list[tuple[str, bool]]) -> Paging | None:
     if one_based:
         return Paging(pages, max(current - 1, 0), prefix, extension, one_based=True)
     return Paging(pages, current, prefix, extension, one_based=False)
+
+
+_COUNT_PAGE = re.compile(r"\bvar\s+(?:countPage|pageCount|totalPage|pageTotal)\s*=\s*['\"]?(\d+)")
+_CURRENT_PAGE = re.compile(r"\bvar\s+(?:currentPage|curPage|pageIndex|nCurrIndex)\s*=\s*['\"]?(\d+)")
+_PAGE_NAME = re.compile(r"^(?P<prefix>[\w-]+?)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
+
+
+def count_page(html: str, list_url: str) -> Paging | None:
+    """TRS pages that declare `var countPage = N` and draw the pager with their own
+    script, no createPageHTML call: pages are the list's own name, _1, _2 … (0-based)."""
+    count = _COUNT_PAGE.search(html)
+    if not count:
+        return None
+    current = _CURRENT_PAGE.search(html)
+    name = list_url.split("?")[0].rsplit("/", 1)[-1] or "index.html"
+    match = _PAGE_NAME.match(name)
+    if not match:
+        return None
+    index = int(current.group(1)) if current else int(match["n"] or 0)
+    return Paging(int(count.group(1)), index, match["prefix"], match["ext"], one_based=False)
