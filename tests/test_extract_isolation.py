@@ -168,10 +168,14 @@ def descendants(pid: int) -> set[int]:
 
 
 def pool_workers(pid: int) -> set[int]:
-    """The workers: children of the fork server below PID."""
-    for child in descendants(pid):
+    """The workers: children of the fork server, itself a child of PID (the workers,
+    forked from it, carry the same command line)."""
+    below = descendants(pid)
+    for child in below:
         try:
-            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes() and \
+                    Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1] \
+                    == str(pid):
                 return descendants(child)
         except OSError:
             continue
