@@ -7,7 +7,9 @@ lines of a page dump. None of them says which column a figure is under except by
 order, and most drop blank cells. So the rows are rebuilt from the labels the template
 prints (a row label starts a row, the figures after it are its cells) and blank cells are
 dropped: a row whose figures are fewer (or more) than its header's columns is left for
-tables.py to name in a warning, never spread over the columns by guess.
+tables.py to name in a warning, never spread over the columns by guess. Where a blank
+cell still shows (a line of spaces, a third empty line between cells), the figures after
+it are not placed either.
 
 The tables are cut out by the report's section headings (二、主动公开… 三、收到和处理…
 四、…行政复议…); each becomes one `Table` without spans, read by tables.py like any other.
