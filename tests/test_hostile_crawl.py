@@ -41,6 +41,8 @@ def hostile_handler(upstream: PortalServer, traps: dict[str, str]):
             trap = traps.get(self.path)
             if trap:
                 return getattr(self, trap)()
+            if self.path.startswith("/loop/"):
+                return self.redirect_loop()
             status, headers, body = self.upstream()
             page = re.fullmatch(re.escape(ENDLESS_COLUMN) + r"xxgk_list(?:_(\d+))?\.shtml",
                                 self.path)
@@ -103,11 +105,19 @@ def hostile_handler(upstream: PortalServer, traps: dict[str, str]):
                                 b'content="0;url=javascript:location.replace(\'/\')">', 1)
             self.answer(status, headers, body)
 
+        def redirect_loop(self):
+            """Each answer a redirect to one more URL, for ever."""
+            step = int(self.path.rsplit("/", 1)[1]) + 1 if self.path.startswith("/loop/") else 1
+            self.send_response(302)
+            self.send_header("Location", f"/loop/{step}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def endless_page(self, number):
             body = (f"<html><body><h1>会昌县人民政府 政府信息公开年报</h1><p>您当前所在位置：首页 &gt; "
-                    f"政府信息公开 &gt; 政府信息公开年报 &gt; 第{number}页</p><ul><li><a href='{ENDLESS_COLUMN}209901/fake{number}.shtml' "
-                    f"title='假报告{number}'>假报告{number}</a><span class='time'>2099-01-01"
-                    f"</span></li></ul><script>createPageHTML('page_div', 100000, {number}, "
+                    f"政府信息公开 &gt; 政府信息公开年报 &gt; 第{number}页</p><ul><li><a href='{ENDLESS_COLUMN}202001/fake{number}.shtml' "
+                    f"title='会昌县第{number}局2019年政府信息公开工作年度报告'>会昌县第{number}局2019年"
+                    f"政府信息公开工作年度报告</a><span class='time'>2020-01-15</span></li></ul><script>createPageHTML('page_div', 100000, {number}, "
                     f"'xxgk_list', 'shtml', 999999);</script></body></html>").encode("utf-8")
             self.answer(200, [("Content-Type", "text/html; charset=utf-8")], body)
 
@@ -122,7 +132,7 @@ def hostile(tmp_path_factory):
     portal = build_portal(seed=1)
     reports = sorted(portal.reports, key=lambda r: r.path)
     traps = {reports[10].path: "bomb", reports[20].path: "endless_body",
-             reports[40].path: "javascript_refresh"}
+             reports[40].path: "javascript_refresh", reports[50].path: "redirect_loop"}
     data = tmp_path_factory.mktemp("hostile")
     with PortalServer(portal) as upstream:
         front = ThreadingHTTPServer(("127.0.0.1", 0), hostile_handler(upstream, traps))
@@ -165,7 +175,7 @@ def test_every_other_report_is_archived(hostile):
 def test_each_hostile_answer_is_recorded(hostile):
     run = hostile["run"]
     assert json.loads(run["dropped"]) == {"body_too_large": 2, "decompressed_too_large": 1,
-                                          "list_pages_limit": 1}
+                                          "list_pages_limit": 1, "too_many_redirects": 1}
     assert run["dropped_bodies"] == 3 and run["outcome"] == "ok"
     assert verify(hostile["data"]).ok
     database = db.open_database(hostile["data"])
@@ -179,7 +189,7 @@ def test_each_hostile_answer_is_recorded(hostile):
     by_trap = {path.lstrip("/"): trap for path, trap in hostile["traps"].items()}
     assert {by_trap.get(url, url): reason for url, reason in records.items()} == {
         "bomb": "decompressed_too_large", "endless_body": "body_too_large",
-        "declared_2gb": "body_too_large",
+        "declared_2gb": "body_too_large", "loop/5": "too_many_redirects",
         f"{ENDLESS_COLUMN.lstrip('/')}xxgk_list_{MAX_LIST_PAGES + 1}.shtml": "list_pages_limit"}
     # the bomb itself is archived as received, a megabyte of gzip
     bomb = next(database.query("select * from captures where record_type = 'response' "
