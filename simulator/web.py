@@ -170,7 +170,7 @@ def build_web(*, seed: int = 1, years=range(2019, 2025), page_size: int = 4, fam
     if markup not in (None, "plain", "varied"):
         raise ValueError(f"unknown markup {markup!r} (plain or varied)")
     for site in sites:
-        if markup == "varied" and isinstance(site, TrsSite):
+        if markup == "varied" and isinstance(site, (TrsSite, HanwebSite)):
             site.markup = "varied"
     web = Web(seed=seed, years=years, page_size=page_size, clock=clock, family_sites=sites, faults=faults)
     web.fault_records = plant(web, faults)

@@ -147,6 +147,8 @@ def test_hanweb_column_records_and_jpage():
     assert listing.next[0].startswith("http://www.example.gov.cn/module/web/jpage/dataproxy.jsp?"
                                       "startrecord=3&endrecord=40")
     assert "columnid=1229351148" in listing.next[0]
+    assert listing.next[1:] == ("http://www.example.gov.cn/col/col1229351148/index.html?uid=8&pageNum=2",
+                                "http://www.example.gov.cn/col/col1229351148/index.html?uid=8&pageNum=3")
 
 
 def test_gkmlpt_api_answer_and_its_next_page():

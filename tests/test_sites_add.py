@@ -101,7 +101,7 @@ def test_check_site_function_on_the_registry_entries(server):
 
 @pytest.fixture(scope="module")
 def varied_web():
-    return build_portal(seed=11, families="trs", agencies=20, markup="varied")
+    return build_portal(seed=11, families="trs,hanweb", agencies=40, markup="varied")
 
 
 def test_varied_real_markup_is_crawled_by_the_registry_and_by_an_added_entry(varied_web, sites_dir,
@@ -114,14 +114,18 @@ def test_varied_real_markup_is_crawled_by_the_registry_and_by_an_added_entry(var
     site = varied_web.family_sites[0]
     styles = {trs_markup.style_of(site.column_folder(a)) for a in site.agencies}
     assert styles == set(trs_markup.STYLES)
-    truth = [r for r in ground_truth(varied_web)["reports"] if r["visible"]]
     with PortalServer(varied_web) as server:
         gongkai("sites", "add", ENTRY_PAGES["trs"], "--name", "varied", "--proxy", server.proxy_url)
-        for name in ("hukou", "varied"):
+        gongkai("sites", "add", ENTRY_PAGES["hanweb"], "--name", "variedhw", "--proxy",
+                server.proxy_url)
+        for name in ("hukou", "varied", "shangyu", "variedhw"):
             data = tmp_path / name
             gongkai("crawl", name, "--proxy", server.proxy_url, "--data", data,
                     "-s", "LOG_LEVEL=WARNING")
             items = crawled_items(data, name)
+            host = ENTRY_PAGES["hanweb" if name in ("shangyu", "variedhw") else "trs"].split("/")[2]
+            truth = [r for r in ground_truth(varied_web)["reports"]
+                     if r["visible"] and r["host"] == host]
             assert set(items) == {r["url"] for r in truth}, name
             for report in truth:
                 assert items[report["url"]]["list_date"] == report["declared_published"]

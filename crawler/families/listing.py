@@ -215,8 +215,25 @@ def _next_pages(text, url, base, paging, jpage, shown) -> list[str]:
         nexts += [urljoin(url, f"index_{n}.html") for n in range(current + 1, pages + 1)]
     nexts += _pager_links(text, base, url)
     if jpage is not None and jpage.form:
-        nexts += _jpage_urls(jpage, shown)
+        nexts += _jpage_urls(jpage, shown) + _page_num_urls(text, url, jpage)
     return nexts
+
+
+_UNIT_DIV = re.compile(r"""<div[^>]+id=["']?(\d+)["']?[^>]*>\s*<script[^>]*text/xml""", re.I)
+
+
+def _page_num_urls(text: str, url: str, jpage: hanweb.JPage) -> list[str]:
+    """Hanweb's own links to a column's later pages: index.html?uid=<unit>&pageNum=<n>."""
+    unit = jpage.form.get("unitid") or next(iter(_UNIT_DIV.findall(text)), None)
+    total = jpage.total
+    if total is None:
+        declared = re.search(r"<totalrecord>\s*(\d+)", text, re.I)
+        total = int(declared.group(1)) if declared else None
+    if not unit or not total or jpage.per_page < 1:
+        return []
+    pages = min(-(-total // jpage.per_page), MAX_NEXT_PAGES)
+    page_url = url.split("?")[0]
+    return [f"{page_url}?uid={unit}&pageNum={n}" for n in range(2, pages + 1)]
 
 
 def _pager_links(text: str, base: str, url: str) -> list[str]:

@@ -45,6 +45,7 @@ DOWNLOAD = "/module/download/downfile.jsp"
 class HanwebSite(FamilySite):
     family = "hanweb"
     moved_status = 404
+    markup = "plain"  # "varied": record dates written the ways real Hanweb lists write them
 
     @property
     def column_path(self) -> str:
@@ -96,8 +97,17 @@ class HanwebSite(FamilySite):
         )
 
     def _record(self, r: Report) -> str:
+        shown = f"{r.published:%Y-%m-%d}"
+        if self.markup == "varied":
+            # Real Hanweb lists write dates every way: 2024/1/31, 2024年01月31日, [01-31] (the year
+            # is in the /art/Y/M/D/ URL), date before the title.
+            style = number("date", r.uuid, digits=3) % 4
+            when = r.published
+            shown = (shown, f"{when.year}/{when.month}/{when.day}", f"{when:%Y年%m月%d日}", f"[{when:%m-%d}]")[style]
+            return (f'<record><![CDATA[<li><span class="date">{shown}</span><a href="{E(r.current_path(self.clock))}" '
+                    f'title="{E(r.title)}" target="_blank">{E(r.title)}</a></li>]]></record>')
         return (f'<record><![CDATA[<li><a href="{E(r.current_path(self.clock))}" title="{E(r.title)}" target="_blank">'
-                f"{E(r.title)}</a><b>{r.published:%Y-%m-%d}</b></li>]]></record>")
+                f"{E(r.title)}</a><b>{shown}</b></li>]]></record>")
 
     def _nextgroup(self) -> str:
         return (f'<nextgroup><![CDATA[<a href="{DATAPROXY}?page=1&appid=1&webid={WEB_ID}&path=/&columnid={COLUMN_ID}'
