@@ -213,3 +213,14 @@ def test_datasette_serves_the_bomb_bounded_and_keeps_serving(hostile):
         for path in (f"/-/archive/{page}", f"/-/archive/{page}/raw"):
             with urllib.request.urlopen(base + path, timeout=60) as response:
                 assert response.status == 200
+
+
+def test_every_other_report_is_extracted(hostile):
+    from conftest import gongkai
+
+    gongkai("extract", "--data", hostile["data"])
+    database = db.open_database(hostile["data"])
+    extracted = {row["url"].split("/", 3)[3] for row in database.query("select url from reports")}
+    lost = {path.lstrip("/") for path, trap in hostile["traps"].items()
+            if trap != "javascript_refresh"}
+    assert extracted == {r.path.lstrip("/") for r in hostile["reports"]} - lost
