@@ -366,3 +366,20 @@ def test_a_blank_row_before_a_label_cut_short_lends_it_no_figures():
                                  "applications.withheld.prohibited_by_law."))
                    for k in result["figures"])
     assert _wrong(result, truth) == {}
+
+
+def test_markdown_tables_with_separator_lines_follow_the_same_rules():
+    """Whole markdown tables (a separator line under each first row): a trailing empty
+    cell is no column, and a row with a blank cell stores nothing."""
+    text, truth = report_text("t2019", "markdown")
+    lic = [str(truth[f"proactive.licensing.{c}"]) for c in ("prev_count", "change", "decisions")]
+    row = "| 行政许可 | " + " | ".join(lic) + " |"
+    assert row in text and "|---|---|" in text
+    gapped = text.replace(row, f"| 行政许可 | {lic[0]} |  | {lic[2]} |")
+    padded = "\n".join(line + " |" if line.startswith("| ") else line
+                       for line in gapped.splitlines())
+    result = _extract(padded, "report.md")
+    assert not any(k.startswith("proactive.licensing.") for k in result["figures"])
+    assert any("'licensing' has 2 of 3 cells" in w for w in result["warnings"])
+    assert _printed(result) == {k: v for k, v in truth.items()
+                                if not k.startswith("proactive.licensing.")}

@@ -28,7 +28,7 @@ from .tables import _application_label, _review_by_reading_order, parse_value
 # ---------------------------------------------------------------- the form
 
 _TAB_CELL = re.compile(r"^\t", re.M)
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
+_MD_RULE = re.compile(r"^(?=[^\n]*\|)\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M)
 _SECTION = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 _PROSE = re.compile(r"[。；;！？]")
 _TABLE_NAMES = {"proactive": "二、主动公开政府信息情况",
@@ -40,11 +40,24 @@ _OPENERS = (("第二十条", "proactive"), ("勾稽关系", "applications"),
 
 
 def is_flattened(text: str) -> bool:
-    """A text whose tables are flattened: not the TAB-led cells or separator-lined
-    markdown tables that document.parse_text reads, and holding a report table."""
-    if _TAB_CELL.search(text) or _MD_RULE.search(text):
+    """A text whose tables are flattened and hold a report table; not the TAB-led cells
+    document.parse_text reads, nor markdown whose separator lines stand anywhere but
+    under a table's first row (a converter's shattered tables, read there too)."""
+    if _TAB_CELL.search(text) or not _markdown_whole(text):
         return False
     return any(marker in text for marker in ("第二十条", "信息内容", "申请人情况", "本年新收"))
+
+
+def _markdown_whole(text: str) -> bool:
+    """Every markdown separator line stands under the first row of its table."""
+    if not _MD_RULE.search(text):
+        return True
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if _MD_RULE.match(line):
+            if i < 1 or "|" not in lines[i - 1] or (i >= 2 and "|" in lines[i - 2]):
+                return False
+    return True
 
 
 # ---------------------------------------------------------------- regions
@@ -143,6 +156,8 @@ def _tokens(lines: list[str]) -> list:
     empty = 0
     for line in lines:
         empty = empty + 1 if not line else 0
+        if _MD_RULE.match(line):
+            continue                # a markdown table's separator line
         if (line and not line.strip()) or (spaced and empty == 3):
             out.append(HOLE)        # a blank cell: whitespace, or a third empty line
         elif "|" in line and pipe_rows:
