@@ -106,11 +106,11 @@ def run_once(site, data_dir, config_path, webhook, proxy, now, as_json):
 @config_option
 def jobs(data_dir, config_path):
     """The jobs stored in DATA/schedule.db and when each runs next."""
-    from gongkai.scheduling.service import open_scheduler
+    from gongkai.scheduling.service import close, open_scheduler
 
     scheduler = open_scheduler(data_dir, _config(config_path))
     try:
         for job in scheduler.get_jobs():
             click.echo(f"{job.id:<18} next run {job.next_run_time}  ({job.name})")
     finally:
-        scheduler.shutdown(wait=False)
+        close(scheduler, wait=False)

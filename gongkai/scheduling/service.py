@@ -18,6 +18,7 @@ from pathlib import Path
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 
 from gongkai.scheduling.rules import ScheduleConfig
 
@@ -42,6 +43,17 @@ def open_scheduler(data_dir, config: ScheduleConfig) -> BackgroundScheduler:
                 timezone=config.timezone)
     scheduler.start(paused=True)
     return scheduler
+
+
+def close(scheduler, wait: bool = True) -> None:
+    """Stop the scheduler without touching its stored jobs. APScheduler 3's loop makes one
+    last pass over the due jobs when woken by shutdown() and hands them to executors
+    already shut down, so a run due then (or missed while we were down, in a paused
+    scheduler) would be marked done without running: the job store is taken away first."""
+    if scheduler.state != STATE_STOPPED:
+        scheduler.pause()
+        scheduler.remove_jobstore("default")
+        scheduler.shutdown(wait=wait)
 
 
 def sync_jobs(scheduler, data_dir, config: ScheduleConfig, *, webhook=None, proxy=None,
@@ -92,4 +104,4 @@ def serve(data_dir, config: ScheduleConfig, *, webhook=None, proxy=None, echo=pr
         stop.wait()
     finally:
         echo("stopping: waiting for the runs under way")
-        scheduler.shutdown(wait=True)
+        close(scheduler)
