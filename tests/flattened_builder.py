@@ -203,6 +203,8 @@ def render_table(rows: list[tuple[str | None, list]], style: str) -> list[str]:
             lines += [f"{cell} |" for cell in cells] + ["|"]
         elif style == "dump":               # label and figures on one line, space-separated
             lines.append("  ".join(cells))
+        elif style == "tsv":                # copied from a spreadsheet: TAB between cells
+            lines.append("\t".join(cells))
         else:
             raise ValueError(style)
     return lines

@@ -14,7 +14,8 @@ from gongkai.archive.extract import extract_document, extract_file
 from flattened_builder import HEADINGS, figures, render_table, report_text, table_rows
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-STYLES = ("pipe", "pipe_lead", "markdown", "cells_blank", "cells_bar", "cells_suffix", "dump")
+STYLES = ("pipe", "pipe_lead", "markdown", "cells_blank", "cells_bar", "cells_suffix", "dump",
+          "tsv")
 
 
 def _extract(text: str, name: str = "report.txt") -> dict:
@@ -119,7 +120,7 @@ SHORT = ("proactive.licensing", "proactive.procurement", "applications.disclosed
 
 
 @pytest.mark.parametrize("style", ["pipe", "pipe_lead", "cells_blank", "cells_bar",
-                                   "cells_suffix", "dump", "markdown"])
+                                   "cells_suffix", "dump", "markdown", "tsv"])
 def test_short_rows_store_nothing_and_are_named(style):
     text, truth = report_text("t2019", style, short=SHORT)
     result = _extract(text)
