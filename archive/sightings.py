@@ -118,17 +118,32 @@ class Sightings:
             for row in self.database.query("select crawl_run, url from crawl_listings"):
                 if row["crawl_run"] in runs:
                     runs[row["crawl_run"]].urls.add(url_key(row["url"]))
+        failed = self._failed_runs()
         for run, look in sorted(runs.items(), key=lambda item: item[1].at):
-            self.runs[site_of[run]].append(look)
+            if run not in failed:
+                self.runs[site_of[run]].append(look)
+
+    def _failed_runs(self) -> set[int]:
+        """Runs that could not crawl their site (host down, all 5xx, blocked): what they
+        did not see is no evidence of absence."""
+        columns = {row["name"] for row in self.database.query(
+            "select name from pragma_table_info('crawl_runs')")}
+        if "outcome" not in columns:
+            return set()
+        return {row["id"] for row in self.database.query(
+            "select id from crawl_runs where outcome is not null and outcome != 'ok'")}
 
     def looks(self, site: str, agency: set[str], lists: set[str], targets: set[str]) -> list[Look]:
         """The looks that could have seen a report at TARGETS, oldest first: our runs of
-        SITE that listed or fetched any URL of its body (AGENCY: its reports and list
-        pages), and the imported captures of one of its LISTS or of the report itself."""
+        SITE that read one of its body's LISTS (or, where no list page of it is known,
+        fetched any URL of the body, AGENCY), and the imported captures of one of its
+        LISTS or of the report itself. Only a run that read the list says what the list
+        did not show."""
         key = (site, frozenset(agency))
         if key not in self._covering:   # asked once per body and year: kept per body
             self._covering = {key: [look for look in self.runs.get(site, [])
-                                    if look.urls & agency]}
+                                    if (look.captures.keys() & lists if lists
+                                        else look.urls & agency)]}
         ours = self._covering[key]
         theirs = [look for key in lists | targets for look in self.imported.get(key, [])]
         return sorted(ours + theirs, key=lambda look: look.at)
