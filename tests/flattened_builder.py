@@ -184,7 +184,7 @@ def _pipe(cells: list[str], lead: bool) -> str:
 def render_table(rows: list[tuple[str | None, list]], style: str) -> list[str]:
     """Lines of one table printed in `style`."""
     lines: list[str] = []
-    for n, (_, cells) in enumerate(rows):
+    for n, (key, cells) in enumerate(rows):
         if style == "pipe":                 # 规章 | 2 | 2 | 3 |
             lines.append(_pipe(cells, lead=False))
         elif style == "pipe_lead":          # | 规章 | 2 | 2 | 3 | |  (an extra empty cell)
@@ -203,8 +203,9 @@ def render_table(rows: list[tuple[str | None, list]], style: str) -> list[str]:
             lines += [f"{cell} |" for cell in cells] + ["|"]
         elif style == "dump":               # label and figures on one line, space-separated
             lines.append("  ".join(cells))
-        elif style == "tsv":                # copied from a spreadsheet: TAB between cells
-            lines.append("\t".join(cells))
+        elif style == "tsv":                # copied from a spreadsheet: TAB between cells,
+            lead = [""] if key is None or key.startswith("applications.") else []
+            lines.append("\t".join(lead + cells))     # merged cells left empty
         else:
             raise ValueError(style)
     return lines

@@ -28,6 +28,7 @@ from .tables import _application_label, _review_by_reading_order, parse_value
 # ---------------------------------------------------------------- the form
 
 _TAB_CELL = re.compile(r"^\t", re.M)
+_TSV_ROW = re.compile(r"^\t*[^\t\n]*[^\s][^\t\n]*\t", re.M)   # a cell, then a TAB: a sheet's row
 _MD_RULE = re.compile(r"^(?=[^\n]*\|)\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M)
 _SECTION = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 _PROSE = re.compile(r"[。；;！？]")
@@ -43,7 +44,7 @@ def is_flattened(text: str) -> bool:
     """A text whose tables are flattened and hold a report table; not the TAB-led cells
     document.parse_text reads, nor markdown whose separator lines stand anywhere but
     under a table's first row (a converter's shattered tables, read there too)."""
-    if _TAB_CELL.search(text) or not _markdown_whole(text):
+    if (_TAB_CELL.search(text) and not _TSV_ROW.search(text)) or not _markdown_whole(text):
         return False
     return any(marker in text for marker in ("第二十条", "信息内容", "申请人情况", "本年新收"))
 
