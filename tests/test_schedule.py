@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from gongkai.archive import alerts as alerting
 from gongkai.archive import db
 from gongkai.scheduling.rules import load_config, plan
 from gongkai.scheduling.runner import lock_path, run_site
 from gongkai.scheduling.service import close, open_scheduler, sync_jobs
+from gongkai.scheduling.webhook import deliver_pending
 from simulator.model import build_portal
 from simulator.server import PortalServer
 from simulator.site import bytes_response
@@ -158,21 +160,27 @@ def test_reports_newly_missing_then_newly_late_are_raised_once(tmp_path, config)
     assert rows["newly_late"][0]["days_late"] > 0
 
 
-def test_a_failed_webhook_post_is_recorded_not_fatal(tmp_path, config):
+def test_a_failed_webhook_post_is_recorded_and_tried_again(tmp_path):
+    database = db.open_database(tmp_path)
+    db.ensure_schema(database)
+    facts = alerting.RunFacts(site="hukou", region="360429", exit_code=3, run=None,
+                              previous=None)
+    alerting.write_alerts(database, [alerting.health_alert(facts)])
     receiver = Receiver()
     dead = receiver.url
     receiver.close()  # nothing listens there any more
-    web = build_portal(seed=5, families=["trs"], agencies=4)
-    data = tmp_path / "data"
-    with PortalServer(web) as server:
-        run_once("hukou", data, config, server)
-        break_lists(web, "markup")
-        second = run_once("hukou", data, config, server, "--webhook", dead)
-    assert second["exit_code"] == 0
-    assert [a["kind"] for a in second["alerts"]] == ["structure_changed"]
-    row = next(db.open_database(data).query("select * from alerts"))
-    assert row["delivered_at"] is None and row["delivery_attempts"] == 1
-    assert "Connection" in row["delivery_error"] or "refused" in row["delivery_error"]
+    assert deliver_pending(database, dead) == {"delivered": 0, "failed": 1}
+    row = next(database.query("select * from alerts"))
+    assert row["kind"] == "crawl_failed" and row["delivered_at"] is None
+    assert row["delivery_attempts"] == 1 and "refused" in row["delivery_error"].lower()
+    receiver = Receiver()
+    try:
+        assert deliver_pending(database, receiver.url) == {"delivered": 1, "failed": 0}
+    finally:
+        receiver.close()
+    assert receiver.received[0]["kind"] == "crawl_failed"
+    assert receiver.received[0]["details"]["exit_code"] == 3
+    assert deliver_pending(database, receiver.url) == {"delivered": 0, "failed": 0}
 
 
 def test_plan_lists_runs_from_the_triggers_more_often_in_season(config):
