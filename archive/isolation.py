@@ -180,10 +180,24 @@ def remembered(rows: Iterable[dict], limits: Limits) -> dict[str, dict]:
 
 
 def summary(failures: Iterable[dict]) -> str:
-    """'2 over the time limit (60 s), 1 IndexError: …' — one example per kind."""
-    by_kind: Counter = Counter()
-    example: dict[str, str] = {}
+    """'2 over the time limit (60 s); 3 refused by the extractor's bounds (max_span ×2,
+    max_pdf_pages); 1 IndexError: … (tables.py:12)' — the largest group first."""
+    groups: dict[str, list[str]] = {}
     for failure in failures:
-        by_kind[failure["kind"]] += 1
-        example.setdefault(failure["kind"], failure["reason"])
-    return ", ".join(f"{count} {example[kind]}" for kind, count in by_kind.most_common())
+        groups.setdefault(failure["kind"], []).append(failure["reason"])
+    parts = []
+    for kind, reasons in sorted(groups.items(), key=lambda group: -len(group[1])):
+        if kind == "refused":
+            bounds = Counter(_bound(reason) for reason in reasons)
+            named = ", ".join(bound if n == 1 else f"{bound} ×{n}"
+                              for bound, n in bounds.most_common())
+            parts.append(f"{len(reasons)} refused by the extractor's bounds ({named})")
+        else:
+            parts.append(f"{len(reasons)} {reasons[0]}")
+    return "; ".join(parts)
+
+
+def _bound(reason: str) -> str:
+    found = re.search(r"bound (\w+)", reason) or re.search(r"\((?:the bound )?(max_\w+)\)",
+                                                           reason)
+    return found.group(1) if found else "?"

@@ -315,8 +315,9 @@ def extract(file, as_json, time_limit, memory_limit, workers, retry_failed, data
                f"({counts['failed_checks']} failed), {counts['warnings']} warnings "
                f"→ {Path(data_dir) / 'gongkai.db'}", err=True)
     if counts["failures"]:
-        click.echo(f"{len(counts['failures'])} documents not read (table extraction_failures): "
-                   f"{summary(counts['failures'])}", err=True)
+        unread = len(counts["failures"])
+        click.echo(f"{unread} document{'s' if unread != 1 else ''} not read (table "
+                   f"extraction_failures): {summary(counts['failures'])}", err=True)
 
 
 def _print_single(result: dict) -> None:

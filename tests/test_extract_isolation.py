@@ -112,7 +112,7 @@ def assert_good_reports_extracted(data_dir, good):
 def test_a_document_past_the_memory_limit_fails_alone(tmp_path, good):
     captures = archive(tmp_path, [doc[:4] for doc in good] + [huge_body()])
     result = gongkai("extract", "--data", tmp_path, "--memory-limit", "256", "--workers", "2")
-    assert "1 documents not read" in result.stderr and "memory limit (256 MB)" in result.stderr
+    assert "1 document not read" in result.stderr and "memory limit (256 MB)" in result.stderr
     [failure] = query(tmp_path, "select * from extraction_failures")
     assert failure["capture_id"] == captures[HUGE_URL]
     assert failure["kind"] == "memory" and failure["site"] == "huichang"
@@ -131,7 +131,7 @@ def test_a_document_past_the_memory_limit_fails_alone(tmp_path, good):
 def test_a_document_past_the_time_limit_is_killed_and_the_rest_extracted(tmp_path, good):
     captures = archive(tmp_path, [doc[:4] for doc in good] + [many_tables()])
     result = gongkai("extract", "--data", tmp_path, "--time-limit", "2", "--workers", "1")
-    assert "1 documents not read" in result.stderr
+    assert "1 document not read" in result.stderr
     assert "1 over the time limit (2 s)" in result.stderr
     [failure] = query(tmp_path, "select * from extraction_failures")
     assert (failure["capture_id"], failure["kind"]) == (captures[TABLES_URL], "time")
@@ -139,7 +139,7 @@ def test_a_document_past_the_time_limit_is_killed_and_the_rest_extracted(tmp_pat
 
     # The same extractor version under the same limits does not try it again…
     again = gongkai("extract", "--data", tmp_path, "--time-limit", "2", "--workers", "1")
-    assert "1 documents not read" in again.stderr
+    assert "1 document not read" in again.stderr
     assert query(tmp_path, "select failed_at from extraction_failures") == [
         {"failed_at": failure["failed_at"]}]
     # …a larger limit does (as would a new extractor version, or --retry-failed).
