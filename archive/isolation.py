@@ -113,8 +113,9 @@ class Workers:
     def _fill(self) -> None:
         window = 4 * self.limits.worker_count()
         for capture, hints in self._ahead:
-            if capture.get("payload_sha256") not in self.known:
-                self._futures.setdefault(_key(capture, hints), self._submit(capture, hints))
+            key = _key(capture, hints)
+            if key not in self._futures and capture.get("payload_sha256") not in self.known:
+                self._futures[key] = self._submit(capture, hints)
             if len(self._futures) >= window:
                 return
 
