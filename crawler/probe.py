@@ -27,6 +27,10 @@ TIMEOUT = 30
 class ProbeError(RuntimeError):
     """The page could not be probed: refused by robots.txt, unreachable, too large."""
 
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status  # the HTTP status that refused us, when one did
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -99,7 +103,7 @@ class Prober:
         if len(page.body) > MAX_BODY:
             raise ProbeError(f"{url} is larger than {MAX_BODY} bytes: not read")
         if page.status != 200:
-            raise ProbeError(f"{url} answered HTTP {page.status}")
+            raise ProbeError(f"{url} answered HTTP {page.status}", page.status)
         return page
 
     def listing(self, url: str, column_title: str | None = None) -> Listing:
@@ -123,3 +127,10 @@ def probe_file(path: Path, url: str, column_title: str | None = None) -> Listing
     if len(body) > MAX_BODY:
         raise ProbeError(f"{path} is larger than {MAX_BODY} bytes: not read")
     return parse_listing(body, url, column_title=column_title)
+
+
+def check_site(name: str, **options) -> dict:
+    """Whether registered site NAME still matches its entry (see crawler/site_check.py)."""
+    from gongkai.crawler.site_check import check_site as check
+
+    return check(name, **options)

@@ -20,6 +20,7 @@ from gongkai.crawler.probe import Prober, ProbeError
 from gongkai.crawler.registry import UnknownSite, load_site
 
 MAX_PAGES = 6  # pages one check may fetch (robots.txt aside)
+BLOCKING_STATUSES = frozenset({403, 405, 412, 429, 503, 521})
 
 
 class _Check:
@@ -29,6 +30,7 @@ class _Check:
         self.family_seen: str | None = None
         self.columns: list[str] = []
         self.reports = 0
+        self.blocked = False
 
     def listing(self, url: str) -> Listing | None:
         if len(self.prober.fetched) >= MAX_PAGES:
@@ -46,7 +48,8 @@ class _Check:
             self.reasons.append("no 年报 column found from the entry pages")
         elif not self.reports:
             self.reasons.append("the 年报 column lists no report of its own")
-        return {"site": self.site.name, "ok": not self.reasons, "family": self.site.family,
+        return {"site": self.site.name, "ok": not self.reasons, "blocked": self.blocked,
+                "family": self.site.family,
                 "family_seen": self.family_seen, "columns": self.columns,
                 "reports": self.reports, "fetched": list(self.prober.fetched),
                 "reasons": self.reasons}
@@ -118,7 +121,9 @@ def _check_gkmlpt(check: _Check) -> None:
 
 def check_site(name: str, base_url: str | None = None, proxy: str | None = None,
                delay: float = 1.0) -> dict:
-    """{"ok": bool, "reasons": [...], ...}: whether site NAME's adapter still matches."""
+    """Whether site NAME's adapter still matches: {"ok": bool, "reasons": [str, ...],
+    "blocked": bool (a challenge or refusal answered, not a changed page), "family",
+    "family_seen", "columns": [url, ...], "reports": int, "fetched": [url, ...]}."""
     try:
         site = load_site(name, base_url)
     except (UnknownSite, tomllib.TOMLDecodeError, KeyError) as error:
@@ -129,6 +134,8 @@ def check_site(name: str, base_url: str | None = None, proxy: str | None = None,
         walk(check)
     except ProbeError as error:
         check.reasons.append(str(error))
+        # 403/412/429/521/503: a wall or a busy server, not a changed structure.
+        check.blocked = error.status in BLOCKING_STATUSES
     except (KeyError, re.error) as error:
         check.reasons.append(f"registry entry's discovery patterns unusable: {error!r}")
     return check.result()

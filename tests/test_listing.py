@@ -205,3 +205,18 @@ def test_count_page_without_a_create_page_html_call():
             "<script>var countPage = 3;var currentPage = 1;drawPager(countPage, currentPage);</script>")
     listing = parse_listing(page(body), "http://x.gov.cn/nb/index_1.shtml")
     assert list(listing.next) == ["http://x.gov.cn/nb/index_2.shtml"]
+
+
+def test_catalogue_rows_json_in_comments_and_year_columns():
+    body = f"""<table><tr><th>索引号</th><th>名称</th><th>成文日期</th><th>发布日期</th></tr>
+      <tr><td>11360429X/2024-00012</td><td><a href="./202401/t20240130_1.html">{REPORT}</a></td>
+          <td>2024-01-20</td><td>2024-01-30</td></tr></table>
+      <!-- {{"data": [{{"title": "2022年政府信息公开工作年度报告", "url": "/nb/2023/a.html",
+                      "publishTime": "2023-01-28"}}]}} -->
+      <div class="side"><a href="/nb/2023n/index.html">2023年政府信息公开年报</a>
+          <a href="/nb/202401/t20240131_9.html">湖口县2023年政府信息公开工作年度报告</a></div>"""
+    listing = parse_listing(page(body), "http://x.gov.cn/nb/index.html")
+    found = {e.url.rsplit("/", 1)[1]: e.date for e in listing.reports}
+    assert found == {"t20240130_1.html": "2024-01-30", "a.html": "2023-01-28",
+                     "t20240131_9.html": None}
+    assert [url_key(u) for u in listing.columns] == ["//x.gov.cn/nb/2023n/index.html"]

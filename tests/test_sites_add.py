@@ -137,3 +137,14 @@ def crawled_items(data, site: str) -> dict[str, dict]:
         "select * from captures where record_type = 'metadata' and site = ?", [site])
     records = [json.loads(read_record(data, r["warc_file"], r["offset"]).payload) for r in rows]
     return {r["url"]: r for r in records if r.get("kind") == "report_page"}
+
+
+def test_a_challenge_wall_is_reported_as_blocked_not_as_a_changed_site():
+    web = build_portal(seed=3, families="trs", faults="challenge_412", agencies=8)
+    from gongkai.crawler.site_check import check_site
+
+    with PortalServer(web) as server:
+        walled = check_site("jxyy", proxy=server.proxy_url, delay=0)
+        open_site = check_site("hukou", proxy=server.proxy_url, delay=0)
+    assert not walled["ok"] and walled["blocked"] and "412" in walled["reasons"][0]
+    assert open_site["ok"] and not open_site["blocked"]

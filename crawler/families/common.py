@@ -113,8 +113,13 @@ def _holder(anchor, url: str):
         links = node.xpath(".//a[@href]")
         if len(links) > 3:
             return None
-        outside = " ".join(node.xpath(".//text()[not(ancestor::a) and not(ancestor::script)]").getall())
+        cells = node.xpath(".//text()[not(ancestor::a) and not(ancestor::script)]").getall()
+        outside = " ".join(cells)
         dates = _DATE.findall(outside) or _MONTH_DAY.findall(outside)
+        if len(dates) > 1 and node.root.tag == "tr":
+            # A catalogue row (成文日期 … 发布日期): the last date shown is the publication's.
+            dated = [c for c in cells if normalise_date(c, url)]
+            return node, normalise_date(dated[-1], url) if dated else None
         if len(dates) == 1:
             date = normalise_date(outside, url)
             return (node, date) if date else None

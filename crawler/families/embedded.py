@@ -43,6 +43,12 @@ def comment_markup(html: str) -> list[str]:
             if "<a" in body.lower() or "createPageHTML" in body]
 
 
+def comment_json(html: str) -> list[object]:
+    """JSON a page parks in comments for its scripts (<!-- {"list": [...]} -->)."""
+    return [value for body in _COMMENT.findall(html) if "{" in body or "[" in body
+            for value in json_blocks(body)]
+
+
 def record_markup(text: str) -> str:
     """The entries of a Hanweb datastore (column page or dataproxy answer) as one fragment."""
     return "".join(_RECORD.findall(text))

@@ -24,8 +24,8 @@ from gongkai.crawler.families.classify import (COLUMN_WORDS, is_column_title, is
                                                is_year_label)
 from gongkai.crawler.families.common import (breadcrumb, clean, dated_entries, meta_tags,
                                              page_title)
-from gongkai.crawler.families.embedded import (comment_markup, json_blocks, json_entries,
-                                               record_markup)
+from gongkai.crawler.families.embedded import (comment_json, comment_markup, json_blocks,
+                                               json_entries, record_markup)
 from gongkai.crawler.families.paging import Paging, count_page, create_page_html
 
 MAX_NEXT_PAGES = 500  # a declared page count is a claim: never list more than this
@@ -172,10 +172,10 @@ def _entries(text: str, base: str, records: str, in_column: bool) -> list[Entry]
     for fragment in comment_markup(text) + ([records] if records else []):
         found += dated_entries(fragment, base)
     found = [Entry(e.url, e.title, e.date, is_report_title(e.title, in_column)) for e in found]
-    for script in _SCRIPT.findall(text):
-        for block in json_blocks(script):
-            found += [Entry(e.url, e.title, e.date, is_report_title(e.title, in_column), e.off_site)
-                      for e in json_entries(block, base)]
+    blocks = [block for script in _SCRIPT.findall(text) for block in json_blocks(script)]
+    for block in blocks + comment_json(text):
+        found += [Entry(e.url, e.title, e.date, is_report_title(e.title, in_column), e.off_site)
+                  for e in json_entries(block, base)]
     found += _undated_reports(text, base)
     return _merge(found)
 
@@ -187,7 +187,8 @@ def _undated_reports(text: str, base: str) -> list[Entry]:
         href = anchor.attrib["href"].strip()
         title = clean(anchor.attrib.get("title")) or clean(" ".join(anchor.css("::text").getall()))
         if (href and not href.startswith(_SKIP_HREF) and re.search(r"(?:19|20)\d{2}", title)
-                and is_report_title(title) and not is_column_title(title)):
+                and is_report_title(title) and not is_column_title(title)
+                and not looks_like_list(urljoin(base, href))):
             found.append(Entry(urljoin(base, href), title, None, True))
     return found
 
@@ -281,9 +282,21 @@ def _columns(text: str, base: str, url: str, entry_keys: set[str]) -> list[str]:
         label = clean(" ".join(anchor.css("::text").getall())) or clean(anchor.attrib.get("title"))
         if url_key(target) in entry_keys:
             continue
-        if is_column_title(label) or (is_year_label(label) and _under_report_heading(anchor)):
+        if (is_column_title(label) or (is_year_label(label) and _under_report_heading(anchor))
+                or (looks_like_list(target) and _YEAR_COLUMN.search(label))):
             found.append(target)
     return found
+
+
+# A column per year named in full: 2023年政府信息公开年报, 2023年度报告.
+_YEAR_COLUMN = re.compile(r"^\s*(?:19|20)\d{2}\s*年?度?\s*(?:政府|政务)?(?:信息公开)?(?:工作)?(?:年度报告|年报)\s*$")
+_LIST_URL = re.compile(r"/$|/(?:index|n?list|xxgk_list|zwgklist|list_\w+|\w*list)(?:_\d+)?\.s?html?$"
+                       r"|/col/col\d+/(?:index\.html)?$|/gkmlpt/index", re.I)
+
+
+def looks_like_list(url: str) -> bool:
+    """A URL shaped like a column list (folder, index.html, list.shtml, nlist.htm, col/colN/)."""
+    return bool(_LIST_URL.search(urlsplit(url).path))
 
 
 def _under_report_heading(anchor) -> bool:
