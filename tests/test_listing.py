@@ -220,3 +220,16 @@ def test_catalogue_rows_json_in_comments_and_year_columns():
     assert found == {"t20240130_1.html": "2024-01-30", "a.html": "2023-01-28",
                      "t20240131_9.html": None}
     assert [url_key(u) for u in listing.columns] == ["//x.gov.cn/nb/2023n/index.html"]
+
+
+def test_lists_without_items_date_beside_the_link():
+    body = f"""<div class="datelist">
+      2024-01-30 <a href="/nb/202401/t20240130_1.html">{REPORT}</a><br/>
+      2023-01-29 <a href="/nb/202301/t20230129_2.html">湖口县流芳乡2022年政府信息公开工作年度报告</a><br/>
+      <a href="/nb/202201/t20220128_3.html">湖口县流芳乡2021年政府信息公开工作年度报告</a><span>2022-01-28</span><br/>
+      <a href="/nb/202101/t20210127_4.html">流芳乡召开会议</a><span>2021-01-27</span><br/></div>"""
+    listing = parse_listing(page(body), "http://x.gov.cn/nb/index.html")
+    assert [(e.url.rsplit("/", 1)[1], e.date) for e in listing.entries] == [
+        ("t20240130_1.html", "2024-01-30"), ("t20230129_2.html", "2023-01-29"),
+        ("t20220128_3.html", "2022-01-28"), ("t20210127_4.html", "2021-01-27")]
+    assert len(listing.reports) == 3

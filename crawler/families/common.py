@@ -128,6 +128,25 @@ def _holder(anchor, url: str):
     return None
 
 
+def _sibling_date(anchor, url: str) -> str | None:
+    """Lists without items (<a>标题</a><span>2024-01-31</span><br>, or the date first):
+    the date right beside the link, before the next link."""
+    for axis in ("following-sibling", "preceding-sibling"):
+        nodes = anchor.xpath(f"{axis}::node()[position() <= 3]")
+        for node in (nodes if axis.startswith("following") else reversed(nodes)):
+            tag = getattr(node.root, "tag", None)
+            if tag in ("a", "br", "li", "p", "div", "tr"):
+                break
+            text = clean(node.get() if tag is None else " ".join(node.xpath(".//text()").getall()))
+            if text:
+                date = normalise_date(text, url) if len(text) <= 24 else None
+                if date or tag is None or len(text) > 24:
+                    if date:
+                        return date
+                    break
+    return None
+
+
 def _own_date(anchor, url: str) -> str | None:
     """A date written inside the link itself, apart from its title (<a>标题<span>日期</span></a>)."""
     title = clean(anchor.attrib.get("title"))
@@ -152,7 +171,8 @@ def dated_entries(html: str, page_url: str) -> list[ListEntry]:
             continue
         url = urljoin(page_url, href)
         found = _holder(anchor, url)
-        item, date = found if found else (anchor, _own_date(anchor, url))
+        item, date = found if found else (anchor, _sibling_date(anchor, url)
+                                          or _own_date(anchor, url))
         if date is None:
             continue
         label = _anchor_label(anchor)
