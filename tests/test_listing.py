@@ -233,3 +233,28 @@ def test_lists_without_items_date_beside_the_link():
         ("t20240130_1.html", "2024-01-30"), ("t20230129_2.html", "2023-01-29"),
         ("t20220128_3.html", "2022-01-28"), ("t20210127_4.html", "2021-01-27")]
     assert len(listing.reports) == 3
+
+
+def test_spider_turns_pages_by_pager_links_without_going_back():
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from gongkai.crawler.spiders.trs import TrsSpider
+
+    spider = TrsSpider.from_crawler(get_crawler(TrsSpider), site="hukou")
+    column = "/flx/zfxxgknb_171215/"
+
+    def list_page(n: int):
+        url = f"http://www.hukou.gov.cn{column}" + ("index.html" if n == 0 else f"index_{n}.html")
+        pager = "".join(f'<a href="{"index.html" if k == 0 else f"index_{k}.html"}">{k + 1}</a>'
+                        for k in range(3))
+        body = page(f'<ul><li><a href="./2024{n + 1:02d}/t2024{n + 1:02d}01_{n}.html">'
+                    f"流芳乡{2023 - n}年政府信息公开工作年度报告</a><span>2024-{n + 1:02d}-01</span></li></ul>"
+                    f'<div class="pages">{pager}</div>')
+        return HtmlResponse(url, body=body.encode(), encoding="utf-8", request=Request(url))
+
+    turned = []
+    for n in range(3):
+        out = list(spider.parse_list(list_page(n), column=column, column_title="年报"))
+        turned += [r.url.rsplit("/", 1)[1] for r in out if r.callback == spider.parse_list]
+    assert turned == ["index_1.html", "index_2.html"]

@@ -28,6 +28,12 @@ class ColumnSpider(RegistrySpider):
             else:
                 yield scrapy.Request(url, callback=self.parse_nav, cb_kwargs={"depth": 0})
 
+    @property
+    def lists_read(self) -> set[str]:
+        if not hasattr(self, "_lists_read"):
+            self._lists_read: set[str] = set()
+        return self._lists_read
+
     def in_scope(self, url: str) -> bool:
         """The registry's hosts, under the site's scope prefix."""
         return self.site.allows(url) and urlsplit(url).path.startswith(self.site.scope_prefix)
@@ -63,7 +69,9 @@ class ColumnSpider(RegistrySpider):
                                       list_date=entry.date, section=section)
         # One page at a time: a declared page count can exceed the real one, so the
         # first missing (404), empty or already-seen page ends the column.
-        following = [u for u in listing.next if url_key(u) != url_key(response.url)]
+        # Pager links also point back (首页, 1, 上一页): the next page is the first not yet read.
+        self.lists_read.add(url_key(response.url))
+        following = [u for u in listing.next if url_key(u) not in self.lists_read]
         if new and following:
             yield from self.next_list_page(column, scrapy.Request(
                 following[0], callback=self.parse_list,
