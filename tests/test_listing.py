@@ -258,3 +258,18 @@ def test_spider_turns_pages_by_pager_links_without_going_back():
         out = list(spider.parse_list(list_page(n), column=column, column_title="年报"))
         turned += [r.url.rsplit("/", 1)[1] for r in out if r.callback == spider.parse_list]
     assert turned == ["index_1.html", "index_2.html"]
+
+
+def test_trsapi_style_json_and_its_pages():
+    data = {"code": 200, "data": {"pageCount": 3, "list": [
+        {"DOCTITLE": REPORT, "DOCPUBURL": "http://x.gov.cn/nb/202401/t20240131_1.html",
+         "DOCRELTIME": "2024-01-31 09:00:00"},
+        {"DOCTITLE": "2024年政务公开工作要点", "DOCPUBURL": "/nb/202402/t20240201_2.html",
+         "DOCRELTIME": "2024-02-01 09:00:00"}]}}
+    listing = parse_listing(json.dumps(data, ensure_ascii=False),
+                            "http://x.gov.cn/trsapi/list?channelId=12&pageNo=1")
+    assert [(e.url, e.date) for e in listing.reports] == [
+        ("http://x.gov.cn/nb/202401/t20240131_1.html", "2024-01-31")]
+    assert len(listing.entries) == 2
+    assert list(listing.next) == ["http://x.gov.cn/trsapi/list?channelId=12&pageNo=2",
+                                  "http://x.gov.cn/trsapi/list?channelId=12&pageNo=3"]

@@ -331,13 +331,42 @@ def _json_listing(text: str, url: str, column_title: str | None) -> Listing:
         if len(api.records) >= gkmlpt.PER_PAGE and (api.total is None
                                                     or api.offset + len(api.records) < api.total):
             nexts.append(_with_page(url, int(dict(parse_qsl(urlsplit(url).query)).get("page", 1)) + 1))
+    elif isinstance(data, dict):
+        nexts += _json_next(data, url)
     total = data.get("total") if isinstance(data, dict) else None
     return Listing(url, family, tuple(entries), tuple(nexts),
                    total=int(total) if isinstance(total, int) else None)
 
 
-def _with_page(url: str, page: int) -> str:
+def _with_page(url: str, page: int, name: str = "page") -> str:
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
-    query["page"] = str(page)
+    query[name] = str(page)
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+_PAGE_PARAMS = ("page", "pageNo", "pageNum", "pageIndex", "currentPage", "curPage", "p")
+_PAGE_COUNTS = ("totalPage", "totalPages", "pageCount", "pages", "totalpage", "countPage")
+
+
+def _find_count(data, names, depth: int = 0) -> int | None:
+    """A page count anywhere near the top of a JSON answer (data.pageCount, totalPage …)."""
+    if not isinstance(data, dict) or depth > 2:
+        return None
+    for name in names:
+        if str(data.get(name, "")).isdigit():
+            return int(data[name])
+    return next((found for value in data.values()
+                 if (found := _find_count(value, names, depth + 1)) is not None), None)
+
+
+def _json_next(data: dict, url: str) -> list[str]:
+    """Later pages of a JSON list API (trsapi and look-alikes): its page parameter, up to
+    the page count the answer gives."""
+    query = dict(parse_qsl(urlsplit(url).query))
+    name = next((n for n in _PAGE_PARAMS if query.get(n, "").isdigit()), None)
+    pages = _find_count(data, _PAGE_COUNTS)
+    if name is None or pages is None:
+        return []
+    current = int(query[name])
+    return [_with_page(url, n, name) for n in range(current + 1, min(pages, current + MAX_NEXT_PAGES) + 1)]
