@@ -273,3 +273,11 @@ def test_trsapi_style_json_and_its_pages():
     assert len(listing.entries) == 2
     assert list(listing.next) == ["http://x.gov.cn/trsapi/list?channelId=12&pageNo=2",
                                   "http://x.gov.cn/trsapi/list?channelId=12&pageNo=3"]
+
+
+def test_a_list_template_with_article_metas_is_still_a_list():
+    items = "".join(f'<li><a href="./2024{m:02d}/t2024{m:02d}01_{m}.html">流芳乡{2024 - m}年政府信息公开工作年度报告'
+                    f"</a><span>2024-{m:02d}-01</span></li>" for m in range(1, 7))
+    head = '<meta name="PubDate" content="2024-06-01">'
+    listing = parse_listing(page(f"<ul>{items}</ul>", head), "http://x.gov.cn/nb/")
+    assert not listing.detail and len(listing.reports) == 6

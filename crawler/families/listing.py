@@ -28,6 +28,7 @@ from gongkai.crawler.families.embedded import (comment_json, comment_markup, jso
                                                json_entries, record_markup)
 from gongkai.crawler.families.paging import Paging, count_page, create_page_html
 
+MIN_LIST_ENTRIES = 5  # a page with article metas is a list only if it shows this many entries
 MAX_NEXT_PAGES = 500  # a declared page count is a claim: never list more than this
 _NEXT_WORDS = re.compile(r"^(下一页|下页|后一页|尾页|末页|最后一页|next|»|›|>)$", re.I)
 _SET_PAGE = re.compile(r"""pagination\(\s*['"]setPage['"]\s*,\s*(\d+)\s*,\s*(\d+)""")
@@ -97,9 +98,11 @@ def parse_listing(page: bytes | str, url: str, *, content_type: str | None = Non
     paging = create_page_html(text) or count_page(text, url)
     records = record_markup(text)
     jpage = hanweb.jpage(text, url) if family == "hanweb" else None
-    if _is_detail(text) and not (paging or records or jpage):
-        return Listing(url, family, detail=True, notes=("an article page, not a list",))
     entries = _entries(text, base, records, in_column)
+    # An article's own metas (ArticleTitle, PubDate) and a few related links make a detail
+    # page; a template that writes those metas on a real list still shows many entries.
+    if _is_detail(text) and not (paging or records or jpage) and len(entries) < MIN_LIST_ENTRIES:
+        return Listing(url, family, detail=True, notes=("an article page, not a list",))
     shown = len(dated_entries(records, base)) if records else 0
     nexts = _next_pages(text, url, base, paging, jpage, shown)
     columns = _columns(text, base, url, {url_key(e.url) for e in entries})
