@@ -116,7 +116,10 @@ def test_a_dead_host_or_a_broken_server_fails_the_crawl(tmp_path):
 
 
 class Slow(Redesigned):
+    asked = threading.Event()
+
     def do_GET(self):
+        Slow.asked.set()
         time.sleep(4)  # a crawl of one site takes longer than the test waits to kill
         super().do_GET()
 
@@ -129,6 +132,7 @@ def _children(pid: int) -> list[int]:
 def test_killing_crawl_all_stops_its_child(tmp_path):
     if not Path("/proc/self/task").exists():
         pytest.skip("reads the process tree from /proc (Linux)")
+    Slow.asked.clear()
     slow = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
     threading.Thread(target=slow.serve_forever, daemon=True).start()
     parent = subprocess.Popen(
@@ -136,13 +140,13 @@ def test_killing_crawl_all_stops_its_child(tmp_path):
          f"http://127.0.0.1:{slow.server_address[1]}", "--data", str(tmp_path),
          "-s", "DOWNLOAD_TIMEOUT=5", "-s", "GONGKAI_SIMULATED_FAST=0"], cwd=REPO,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        stderr=open(tmp_path / "stderr.txt", "w"))
     try:
         deadline = time.monotonic() + 60
         while not (children := _children(parent.pid)):
             assert time.monotonic() < deadline and parent.poll() is None
             time.sleep(0.2)
-        time.sleep(3)  # the child is crawling (slowly)
+        assert Slow.asked.wait(120)  # the child is crawling (slowly), not still starting
         [child] = children
         parent.kill()  # SIGKILL: the parent gets no chance to pass anything on
         parent.wait()
@@ -156,7 +160,7 @@ def test_killing_crawl_all_stops_its_child(tmp_path):
         slow.shutdown()
     # it stopped as a crawl stops when asked to: its run is recorded as shut down
     run = next(db.open_database(tmp_path).query("select * from crawl_runs"))
-    assert run["finish_reason"] == "shutdown"
+    assert run["finish_reason"] == "shutdown", (tmp_path / "stderr.txt").read_text()[-3000:]
 
 
 def test_a_recrawl_of_an_unchanged_portal_adds_under_a_tenth_of_the_bytes(tmp_path):
