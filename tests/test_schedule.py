@@ -261,3 +261,45 @@ def test_a_site_already_running_is_skipped_not_crawled_twice(tmp_path, config):
         result = run_site("hukou", tmp_path, load_config(config))
     assert result.status == "skipped" and result.exit_code is None
     assert not (tmp_path / "gongkai.db").exists()  # nothing was crawled
+
+
+def test_the_scheduler_runs_a_site_by_itself_and_stops_cleanly(tmp_path):
+    """`gongkai schedule` as an operator runs it: a rule firing every 20 seconds, a real
+    crawl through the simulated web, stopped by SIGTERM once a run is done."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    config = tmp_path / "every20s.toml"
+    config.write_text('revisit_days = 28\n[defaults]\noff_season = { second = "*/20" }\n'
+                      'season = { second = "*/20" }\n[sites.huichang]\n', encoding="utf-8")
+    data = tmp_path / "data"
+    web = build_portal(seed=2, families=["ganzhou"], agencies=4)
+    with PortalServer(web) as server:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gongkai.cli", "schedule", "--data", str(data), "--config",
+             str(config), "--proxy", server.proxy_url], cwd=REPO, stderr=subprocess.PIPE,
+            text=True)
+        try:
+            for _ in range(240):  # up to two minutes for the first run to finish
+                if _judged(data):
+                    break
+                time.sleep(0.5)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-3000:]
+    assert "crawl:huichang" in stderr
+    runs = list(db.open_database(data).query("select * from crawl_runs"))
+    assert runs and runs[0]["site"] == "huichang" and runs[0]["outcome"] == "ok"
+    assert (data / "schedule.db").exists() and _judged(data)
+
+
+def _judged(data) -> bool:
+    """A run went through to its end: deadlines written after its crawl."""
+    if not (data / "gongkai.db").exists():
+        return False
+    database = db.open_database(data)
+    return database["deadlines"].exists() and database["deadlines"].count > 0

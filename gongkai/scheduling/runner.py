@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +25,7 @@ from filelock import FileLock, Timeout
 from gongkai.archive import alerts as alerting
 from gongkai.archive import db
 from gongkai.archive.clock import parse_instant
-from gongkai.crawler.children import run_child
+from gongkai.crawler.children import _die_with, run_child
 from gongkai.crawler.registry import load_site
 from gongkai.scheduling.rules import ScheduleConfig, load_config
 
@@ -55,7 +58,11 @@ def scheduled_job(site: str, data_dir: str, config_path: str | None = None,
                   webhook: str | None = None, proxy: str | None = None) -> dict:
     """What the APScheduler job calls (stored by reference: keep the arguments plain)."""
     config = load_config(config_path)
-    return run_site(site, data_dir, config, webhook=webhook, proxy=proxy).as_dict()
+    result = run_site(site, data_dir, config, webhook=webhook, proxy=proxy)
+    log.info("%s: %s, crawl exit %s, run %s, extracted %s, alerts %s", site, result.status,
+             result.exit_code, result.crawl_run, result.extracted,
+             [a["kind"] for a in result.alerts] or "none")
+    return result.as_dict()
 
 
 def run_site(site: str, data_dir, config: ScheduleConfig, *, webhook: str | None = None,
@@ -76,7 +83,8 @@ def _run(site, data_dir, config, webhook, proxy, now) -> RunResult:
     database.conn.close()
     with tempfile.TemporaryDirectory() as tmp:
         stats_file = Path(tmp) / "stats.json"
-        code = run_child(_crawl_command(site, data_dir, config, rule, proxy, now, stats_file))
+        code = _run_crawl(_crawl_command(site, data_dir, config, rule, proxy, now,
+                                         stats_file))
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     result = RunResult(site, "done", exit_code=code, crawl_run=stats.get("gongkai/crawl_run"))
     database = _database(data_dir)
@@ -120,6 +128,17 @@ def _run_row(database, site, run_id, previous) -> dict | None:
     after = (previous or {}).get("id") or 0
     return next(database.query("select * from crawl_runs where site = ? and id > ? "
                                "order by id desc limit 1", [site, after]), None)
+
+
+def _run_crawl(command: list[str]) -> int:
+    if threading.current_thread() is threading.main_thread():
+        return run_child(command)  # run-once: signals are passed on to the crawl
+    # A scheduler's worker thread: signals belong to the main thread, which stops the
+    # scheduler and waits for this run; a Ctrl-C reaches the crawl as well (same process
+    # group) and it stops cleanly, to be finished by the next run; and if the scheduler
+    # dies, the kernel stops the crawl (crawler/children.py).
+    child = subprocess.Popen(command, preexec_fn=_die_with(os.getpid()))
+    return child.wait()
 
 
 def _crawl_command(site, data_dir, config, rule, proxy, now, stats_file) -> list[str]:

@@ -90,6 +90,7 @@ def _ref(job) -> str:
 
 def serve(data_dir, config: ScheduleConfig, *, webhook=None, proxy=None, echo=print) -> None:
     """Run the schedule until SIGINT or SIGTERM; a run under way is finished first."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
