@@ -187,7 +187,7 @@ def crawl(site, all_sites, base_url, redis_url, crawl_id, proxy, overrides, simu
     from gongkai.crawler.politeness import NotSimulated
     from gongkai.crawler.registry import UnknownSite, load_site
     from gongkai.crawler.run import crawl as run_crawl
-    from gongkai.crawler.runs import EXIT_CODES
+    from gongkai.crawler.outcomes import EXIT_CODES
 
     if now:
         overrides = (*overrides, f"GONGKAI_NOW={_pinned_now(now)}")
