@@ -45,11 +45,18 @@ def alert(kind: str, facts: RunFacts, zh: str, en: str, **details) -> dict:
 
 def health_alert(facts: RunFacts) -> dict | None:
     """At most one alert about the portal itself, for the first cause that holds."""
-    for judge in (_challenged, _failed, _error_jump, _structure_changed, _zero_reports):
+    judges = (_challenged, _failed, _error_jump, _structure_changed, _zero_reports)
+    if not _crawled(facts):
+        judges = judges[:2]  # a crawl that failed says nothing about lists or reports
+    for judge in judges:
         raised = judge(facts)
         if raised:
             return raised
     return None
+
+
+def _crawled(facts: RunFacts) -> bool:
+    return facts.exit_code == 0 and ((facts.run or {}).get("outcome") or "ok") == "ok"
 
 
 def _blocked(run: dict | None) -> list[str]:
@@ -72,9 +79,9 @@ def _challenged(facts: RunFacts) -> dict | None:
 
 
 def _failed(facts: RunFacts) -> dict | None:
-    outcome = (facts.run or {}).get("outcome") or ("ok" if facts.exit_code == 0 else "failed")
-    if facts.exit_code == 0 and outcome == "ok":
+    if _crawled(facts):
         return None
+    outcome = (facts.run or {}).get("outcome") or "failed"
     if facts.previous and (facts.previous.get("outcome") or "ok") != "ok":
         return None  # still failing: raised when it began
     reason = (facts.run or {}).get("outcome_reason") or f"exit code {facts.exit_code}"

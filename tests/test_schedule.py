@@ -303,3 +303,46 @@ def _judged(data) -> bool:
         return False
     database = db.open_database(data)
     return database["deadlines"].exists() and database["deadlines"].count > 0
+
+
+def _facts(run, previous, stats=None, code=0):
+    base = {"id": 2, "outcome": "ok", "error_rate": 0.0, "report_pages": 10,
+            "blocked_hosts": "[]", "responses_by_status": "{}"}
+    return alerting.RunFacts(site="jxyy", region="360", exit_code=code,
+                             run={**base, **run} if run is not None else None,
+                             previous={**base, "id": 1, **previous} if previous is not None
+                             else None,
+                             stats=stats or {"gongkai/list_pages": 3, "gongkai/list_entries": 9})
+
+
+@pytest.mark.parametrize("run, previous, stats, code, expected", [
+    # challenge pages appear: blocked beats failed
+    ({"outcome": "blocked", "blocked_hosts": '["www.jxyy.gov.cn"]', "report_pages": 0}, {},
+     None, 4, "challenge_jump"),
+    # still blocked, as last time: already raised
+    ({"outcome": "blocked", "blocked_hosts": '["www.jxyy.gov.cn"]', "report_pages": 0},
+     {"outcome": "blocked", "blocked_hosts": '["www.jxyy.gov.cn"]'}, None, 4, None),
+    # host down: failed, once
+    ({"outcome": "unreachable", "report_pages": 0, "error_rate": 1.0}, {}, None, 3,
+     "crawl_failed"),
+    ({"outcome": "unreachable", "report_pages": 0, "error_rate": 1.0},
+     {"outcome": "unreachable"}, None, 3, None),
+    # the crawl died without a row
+    (None, {}, {}, 1, "crawl_failed"),
+    # errors jump: the cause, though reports are gone too
+    ({"error_rate": 0.4, "report_pages": 0}, {"error_rate": 0.05}, None, 0, "error_jump"),
+    ({"error_rate": 0.12}, {"error_rate": 0.08}, None, 0, None),  # not over twice the last
+    # lists answer without entries
+    ({"report_pages": 0}, {}, {"gongkai/list_pages": 3, "gongkai/list_entries": 0}, 0,
+     "structure_changed"),
+    # lists fine, but no report page read
+    ({"report_pages": 0}, {}, None, 0, "zero_reports"),
+    # a first run is nobody's news
+    ({"report_pages": 0}, None, {"gongkai/list_pages": 3, "gongkai/list_entries": 0}, 0, None),
+    ({}, {}, None, 0, None),
+])
+def test_one_alert_for_the_most_specific_cause(run, previous, stats, code, expected):
+    raised = alerting.health_alert(_facts(run, previous, stats, code))
+    assert (raised or {}).get("kind") == expected
+    if raised:
+        assert raised["message"].count("(") >= 1 and raised["site"] == "jxyy"
