@@ -281,3 +281,17 @@ def test_a_list_template_with_article_metas_is_still_a_list():
     head = '<meta name="PubDate" content="2024-06-01">'
     listing = parse_listing(page(f"<ul>{items}</ul>", head), "http://x.gov.cn/nb/")
     assert not listing.detail and len(listing.reports) == 6
+
+
+def test_search_answers_with_html_snippets_and_gkmlpt_categories():
+    hits = [f'<div class="news"><a href="/art/2024/1/{d}/art_12_{d}.html">某镇2023年政府信息公开工作年度报告'
+            f"</a><span>2024-01-{d:02d}</span></div>" for d in (20, 21)]
+    listing = parse_listing(json.dumps({"result": hits}, ensure_ascii=False),
+                            "http://x.gov.cn/jsearchfront/interfaces/cateSearch.do")
+    assert [e.date for e in listing.reports] == ["2024-01-20", "2024-01-21"]
+    index = page('<script>window._CONFIG = {"SID": "755038", "API": "/gkmlpt/api"};</script>'
+                 '<a href="/gkmlpt/index#2771">政府信息公开年报</a><a href="/gkmlpt/index#11">规划计划</a>')
+    listing = parse_listing(index, "http://www.x.gov.cn/gkmlpt/index")
+    assert listing.family == "gkmlpt"
+    assert list(listing.columns) == ["http://www.x.gov.cn/gkmlpt/index#2771",
+                                     "http://www.x.gov.cn/gkmlpt/api/all/2771?page=1&sid=755038"]

@@ -106,10 +106,12 @@ def parse_listing(page: bytes | str, url: str, *, content_type: str | None = Non
     shown = len(dated_entries(records, base)) if records else 0
     nexts = _next_pages(text, url, base, paging, jpage, shown)
     columns = _columns(text, base, url, {url_key(e.url) for e in entries})
-    if family == "gkmlpt":
-        columns += _gkmlpt_columns(text, url)
+    categories = _gkmlpt_columns(text, url) if family == "gkmlpt" else []
     total = hanweb.dataproxy_records(text, url)[1] if records else None
-    return Listing(url, family, tuple(entries), _unique(nexts, [url]), _unique(columns, [url]),
+    # gkmlpt's categories are the index page itself with a #id: kept apart from the
+    # duplicate check, which ignores fragments.
+    columns = _unique(columns, [url]) + tuple(categories)
+    return Listing(url, family, tuple(entries), _unique(nexts, [url]), columns,
                    paging, jpage, total=total)
 
 
@@ -313,9 +315,13 @@ def _under_report_heading(anchor) -> bool:
 
 
 def _gkmlpt_columns(text: str, url: str) -> list[str]:
+    """A 年报 category as its link (index#id) and as its first API page."""
     conf = gkmlpt.config(text)
-    return [gkmlpt.api_url(url, conf, category.id, 1)
-            for category in gkmlpt.categories(text, url) if is_column_title(category.name)]
+    found = []
+    for category in gkmlpt.categories(text, url):
+        if is_column_title(category.name):
+            found += [f"{url.split('#')[0]}#{category.id}", gkmlpt.api_url(url, conf, category.id, 1)]
+    return found
 
 
 def _json_listing(text: str, url: str, column_title: str | None) -> Listing:
@@ -325,8 +331,13 @@ def _json_listing(text: str, url: str, column_title: str | None) -> Listing:
     except ValueError:
         return Listing(url, None, notes=("not JSON after all",))
     in_column = bool(column_title and COLUMN_WORDS.search(column_title))
-    entries = _merge([Entry(e.url, e.title, e.date, is_report_title(e.title, in_column), e.off_site)
-                      for e in json_entries(data, url)])
+    found = [Entry(e.url, e.title, e.date, is_report_title(e.title, in_column), e.off_site)
+             for e in json_entries(data, url)]
+    # Search answers (jsearchfront) carry their hits as HTML snippets.
+    snippets = "".join(_html_strings(data))[:MAX_SNIPPETS_CHARS]
+    found += [Entry(e.url, e.title, e.date, is_report_title(e.title, in_column))
+              for e in dated_entries(snippets, url)] if snippets else []
+    entries = _merge(found)
     family = "gkmlpt" if "/gkmlpt/" in url or (isinstance(data, dict) and "articles" in data) else None
     nexts = []
     if family == "gkmlpt" and isinstance(data, dict):
@@ -339,6 +350,19 @@ def _json_listing(text: str, url: str, column_title: str | None) -> Listing:
     total = data.get("total") if isinstance(data, dict) else None
     return Listing(url, family, tuple(entries), tuple(nexts),
                    total=int(total) if isinstance(total, int) else None)
+
+
+MAX_SNIPPETS_CHARS = 2_000_000
+
+
+def _html_strings(data, depth: int = 0) -> list[str]:
+    """String values of a JSON answer that are HTML holding links."""
+    if depth > 6:
+        return []
+    if isinstance(data, str):
+        return [f"<div>{data}</div>"] if "<a " in data.lower() else []
+    values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    return [html for value in values for html in _html_strings(value, depth + 1)]
 
 
 def _with_page(url: str, page: int, name: str = "page") -> str:
