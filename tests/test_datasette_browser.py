@@ -33,8 +33,10 @@ def plant_script_report(data: Path) -> None:
         "and url like '%/2025%' order by id limit 1"))
     page = read_capture(data, capture).payload.decode("utf-8")
     escaped = PAYLOAD.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    page = page.replace("<body>", f"<body><script>window.__xss = 3</script><p>{escaped}</p>", 1)
-    assert escaped in page
+    # inside the article, where the report's text is read from
+    opening = "根据《中华人民共和国政府信息公开条例》"
+    assert opening in page
+    page = page.replace(opening, f"{escaped}<script>window.__xss = 3</script>{opening}", 1)
     store = WarcStore(data, site="huichang")
     written = store.write_exchange(
         url=XSS_URL, method="GET", request_headers=[], request_body=b"", status=200,
