@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from gongkai.crawler.families.common import ListEntry, dated_entries
+from gongkai.crawler.families.embedded import record_markup
 
 MAX_RECORDS = 100  # records asked for per dataproxy request: a polite page size
 
 _DATASTORE = re.compile(r"<script[^>]*type=[\"']text/xml[\"'][^>]*>(.*?)</script>", re.S | re.I)
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _JPAGE = re.compile(r"jpage\(\s*\{(.*)\}\s*\)", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=[\"']([^\"']+)", re.S)
 _OBJECT = re.compile(r"ajaxParam\s*:\s*\{(.*?)\}", re.S)
@@ -53,7 +53,8 @@ def column_id(url: str) -> str | None:
 
 
 def _records(text: str, page_url: str) -> list[ListEntry]:
-    return dated_entries("".join(_RECORD.findall(text)), page_url)
+    # The same record reading as every list page's (families/embedded.py, listing.py).
+    return dated_entries(record_markup(text), page_url)
 
 
 def embedded_records(html: str, page_url: str) -> list[ListEntry]:
