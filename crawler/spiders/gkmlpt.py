@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import scrapy
 
 from gongkai.crawler.families import gkmlpt
+from gongkai.crawler.families.classify import is_report_title
 from gongkai.crawler.spiders.base import RegistrySpider
 
 
@@ -43,9 +44,11 @@ class GkmlptSpider(RegistrySpider):
         except ValueError:
             self.logger.warning("not a JSON list answer: %s", response.url)
             return
+        # The report test probe uses too: a 年报 category's entries, minus its 解读 and notices.
         own = {r.url: r for r in listing.records
                if not r.off_site and self.on_site(r.url)
-               and self.report_path.search(urlsplit(r.url).path)}
+               and self.report_path.search(urlsplit(r.url).path)
+               and is_report_title(r.title, in_report_column=True)}
         unseen = [r for r in listing.records if r.url not in self.listed]
         for url in self.fresh(own):
             record = own[url]
