@@ -124,7 +124,7 @@ async def report_context(datasette, report_id: int) -> dict | None:
     warnings = [row["message"] for row in (await db.execute(
         "select message from warnings where report_id = ?", [report_id])).rows]
     report["agency_kind_label"] = KIND_LABELS.get(report["agency_kind"], report["agency_kind"])
-    deadline = await _deadline(db, report_id)
+    deadline = await _deadline(db, report)
     if deadline:
         deadline["status_label"] = DEADLINE_LABELS.get(deadline["status"], deadline["status"])
     return {"report": report, "tables": tables, "extra_figures": extra, "checks": checks,
@@ -133,12 +133,15 @@ async def report_context(datasette, report_id: int) -> dict | None:
             "deadline": deadline}
 
 
-async def _deadline(db, report_id: int) -> dict | None:
-    """The deadline watch's verdict on this report, when that table exists."""
-    if not await db.table_exists("deadlines"):
+async def _deadline(db, report: dict) -> dict | None:
+    """The deadline watch's verdict on this report, when that table exists (looked up
+    through its (report_year, region) index)."""
+    if not (await db.table_exists("deadlines") and await db.table_exists("portals")):
         return None
-    row = (await db.execute("select * from deadlines where report_id = ? limit 1",
-                            [report_id])).first()
+    row = (await db.execute(
+        "select * from deadlines where report_year = :year and region is "
+        "(select region from portals where site = :site) and report_id = :id limit 1",
+        {"year": report["report_year"], "site": report["site"], "id": report["id"]})).first()
     return dict(row) if row else None
 
 
