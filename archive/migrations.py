@@ -85,3 +85,12 @@ def m004_alerts(db: sqlite_utils.Database) -> None:
         "delivered_at": str, "delivery_error": str, "delivery_attempts": int,
     }, pk="id", if_not_exists=True)
     db["alerts"].create_index(["site", "raised_at"], if_not_exists=True)
+
+
+@migrations()
+def m005_alerted_deadlines(db: sqlite_utils.Database) -> None:
+    """The deadline status of each agency-year as the last scheduled run of its site saw it:
+    the next run alerts on what changed since, whoever rebuilt the deadlines between."""
+    db["alerted_deadlines"].create({
+        "site": str, "agency": str, "report_year": int, "status": str, "as_of": str,
+    }, pk=("site", "agency", "report_year"), if_not_exists=True)
