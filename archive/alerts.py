@@ -137,8 +137,23 @@ def deadline_rows(database, site: str) -> dict[tuple, dict]:
     if not database["deadlines"].exists():
         return {}
     return {(row["agency"], row["report_year"]): row for row in database.query(
-        "select agency, report_year, status, due, days_late, flags from deadlines "
+        "select agency, report_year, status, due, days_late, flags, as_of from deadlines "
         "where site = ?", [site])}
+
+
+def alerted_rows(database, site: str) -> dict[tuple, dict]:
+    """The statuses the site's last scheduled run saw (table alerted_deadlines): what this
+    run compares with, whoever rebuilt the deadlines table in between."""
+    return {(row["agency"], row["report_year"]): row for row in database.query(
+        "select agency, report_year, status from alerted_deadlines where site = ?", [site])}
+
+
+def remember_deadlines(database, site: str, rows: dict[tuple, dict]) -> None:
+    with database.conn:
+        database.execute("delete from alerted_deadlines where site = ?", [site])
+        database["alerted_deadlines"].insert_all(
+            {"site": site, "agency": agency, "report_year": year, "status": row["status"],
+             "as_of": row.get("as_of")} for (agency, year), row in rows.items())
 
 
 def deadline_alerts(facts: RunFacts, before: dict, after: dict) -> list[dict]:

@@ -67,18 +67,21 @@ def scheduled_job(site: str, data_dir: str, config_path: str | None = None,
 
 def run_site(site: str, data_dir, config: ScheduleConfig, *, webhook: str | None = None,
              proxy: str | None = None, now: str | None = None) -> RunResult:
+    lock = FileLock(lock_path(data_dir, f"site-{site}"))
     try:
-        with FileLock(lock_path(data_dir, f"site-{site}"), timeout=0):
-            return _run(site, data_dir, config, webhook or config.webhook, proxy, now)
+        lock.acquire(timeout=0)
     except Timeout:
         log.warning("%s: a run of this site is still going; this one is skipped", site)
         return RunResult(site, "skipped")
+    try:
+        return _run(site, data_dir, config, webhook or config.webhook, proxy, now)
+    finally:
+        lock.release()
 
 
 def _run(site, data_dir, config, webhook, proxy, now) -> RunResult:
     rule = config.site(site)
     database = _database(data_dir)
-    before = alerting.deadline_rows(database, site)
     previous = _last_run(database, site)
     database.conn.close()
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,19 +90,23 @@ def _run(site, data_dir, config, webhook, proxy, now) -> RunResult:
                                          stats_file))
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     result = RunResult(site, "done", exit_code=code, crawl_run=stats.get("gongkai/crawl_run"))
-    database = _database(data_dir)
-    run = _run_row(database, site, result.crawl_run, previous)
-    result.crawl_run = (run or {}).get("id")
-    result.extracted = _extract_if_changed(data_dir, database, run)
-    database = _database(data_dir)  # the build swapped a new file in
-    if now or not result.extracted:  # extraction judged them as of today already
-        result.deadlines = _write_deadlines(database, _as_of(now))
-    facts = alerting.RunFacts(site=site, region=load_site(site).region_code, exit_code=code,
-                              run=run, previous=previous, stats=stats)
-    facts.structure = _structure_check(facts, rule, proxy)
-    raised = [a for a in [alerting.health_alert(facts)] if a]
-    raised += alerting.deadline_alerts(facts, before, alerting.deadline_rows(database, site))
-    alerting.write_alerts(database, raised)
+    # One site at a time past its crawl: extraction replaces the database file.
+    with FileLock(lock_path(data_dir, "extract"), timeout=EXTRACT_WAIT_SECONDS):
+        database = _database(data_dir)
+        run = _run_row(database, site, result.crawl_run, previous)
+        result.crawl_run = (run or {}).get("id")
+        result.extracted = _extract_if_changed(data_dir, database, run)
+        database = _database(data_dir)  # the build swapped a new file in
+        if now or not result.extracted:  # extraction judged them as of today already
+            result.deadlines = _write_deadlines(database, _as_of(now))
+        facts = alerting.RunFacts(site=site, region=load_site(site).region_code,
+                                  exit_code=code, run=run, previous=previous, stats=stats)
+        facts.structure = _structure_check(facts, rule, proxy)
+        raised = [a for a in [alerting.health_alert(facts)] if a]
+        after = alerting.deadline_rows(database, site)
+        raised += alerting.deadline_alerts(facts, alerting.alerted_rows(database, site), after)
+        alerting.write_alerts(database, raised)
+        alerting.remember_deadlines(database, site, after)
     result.alerts = [{"kind": a["kind"], "message": a["message"]} for a in raised]
     if webhook:
         from gongkai.scheduling.webhook import deliver_pending
@@ -167,8 +174,7 @@ def _extract_if_changed(data_dir, database, run: dict | None) -> bool:
         return False
     from gongkai.archive.database import build
 
-    with FileLock(lock_path(data_dir, "extract"), timeout=EXTRACT_WAIT_SECONDS):
-        build(data_dir)
+    build(data_dir)
     return True
 
 
