@@ -68,7 +68,7 @@ def plan_command(config_path, first, last, sites, as_json):
         click.echo(json.dumps(runs, ensure_ascii=False, indent=1))
         return
     for run in runs:
-        season = "申报季" if run["season"] else ""
+        season = "年报季 (season)" if run["season"] else ""
         click.echo(f"{run['at']}  {run['site']:<10} revisit {run['revisit_days']} d  {season}")
     click.echo(f"{len(runs)} runs", err=True)
 
