@@ -342,3 +342,14 @@ def test_served_immutable_from_a_frozen_copy(served):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_reports_facet_on_region_kind_year_template_and_check_status(served):
+    result = json.loads(fetch(served, "/gongkai/report_overview.json"))
+    assert {"region", "agency_kind", "report_year", "template", "check_status"} <= set(
+        result["facet_results"])
+    regions = {item["value"] for item in result["facet_results"]["region"]["results"]}
+    assert {"360733", "360429", "330604", "440203"} <= regions
+    report = next(served["db"].query("select id from reports where site = 'huichang' limit 1"))
+    page = page_of(served, f"/gongkai/reports/{report['id']}")
+    assert page.xpath("//a[@href='/-/regions/360733']")

@@ -124,6 +124,11 @@ async def report_context(datasette, report_id: int) -> dict | None:
     warnings = [row["message"] for row in (await db.execute(
         "select message from warnings where report_id = ?", [report_id])).rows]
     report["agency_kind_label"] = KIND_LABELS.get(report["agency_kind"], report["agency_kind"])
+    report["portal"] = None
+    if await db.table_exists("portals"):
+        portal = (await db.execute("select title, region from portals where site = ?",
+                                   [report["site"]])).first()
+        report["portal"] = dict(portal) if portal else None
     deadline = await _deadline(db, report)
     if deadline:
         deadline["status_label"] = DEADLINE_LABELS.get(deadline["status"], deadline["status"])
