@@ -25,12 +25,13 @@ from simulator.server import PortalServer
 DAY = date(2025, 6, 2)
 
 
-def crawl(server, data: Path, day: date, revisit_days: int) -> int:
+def crawl(server, data: Path, day: date, revisit_days: int, list_days: int = 1) -> int:
     before = len(server.requests)
     subprocess.run([sys.executable, "-m", "gongkai.cli", "crawl", "huichang", "--simulated",
                     "--proxy", server.proxy_url, "--data", str(data),
                     "--now", f"{day}T02:00:00Z", "-s", "LOG_LEVEL=WARNING",
-                    "-s", f"GONGKAI_REVISIT_DAYS={revisit_days}"],
+                    "-s", f"GONGKAI_REVISIT_DAYS={revisit_days}",
+                    "-s", f"GONGKAI_REVISIT_LIST_DAYS={list_days}"],
                    check=True, capture_output=True, env={**os.environ})
     return len(server.requests) - before
 
@@ -48,11 +49,13 @@ def main() -> None:
         print(f"portal: {len(web.reports)} reports; first crawl {first} requests")
         nothing_due = crawl(server, data, DAY, args.revisit_days)
         print(f"same day, nothing due: {nothing_due} requests ({nothing_due / first:.1%})")
-        for offset in range(1, args.days + 1):
-            n = crawl(server, data, DAY + timedelta(days=offset), args.revisit_days)
-            print(f"day {offset}, revisit every {args.revisit_days} days: {n} requests "
-                  f"({n / first:.1%})")
-        everything = crawl(server, data, DAY + timedelta(days=args.days + 1), 0)
+        for list_days in (1, 2):
+            for offset in range(1, args.days + 1):
+                day = DAY + timedelta(days=offset + (list_days - 1) * args.days)
+                n = crawl(server, data, day, args.revisit_days, list_days)
+                print(f"{day}, revisit every {args.revisit_days} days, first list pages "
+                      f"every {list_days}: {n} requests ({n / first:.1%})")
+        everything = crawl(server, data, DAY + timedelta(days=2 * args.days + 1), 0)
         print(f"recrawl re-asking every URL: {everything} requests ({everything / first:.1%})")
 
 

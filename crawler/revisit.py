@@ -53,12 +53,21 @@ class RevisitRule:
     days: int = 0                 # 0: every known URL is asked on every crawl
     season_days: int = 0          # 0: as `days`
     season_months: frozenset = frozenset({1, 2, 3, 4})
+    # A column's first list page, off season: 1 asks it on every run. In the season it is
+    # asked on every run whatever this says: that is when new reports appear.
+    list_days: int = 1
 
     @classmethod
     def from_settings(cls, settings) -> "RevisitRule":
         return cls(days=settings.getint("GONGKAI_REVISIT_DAYS", 0),
                    season_days=settings.getint("GONGKAI_REVISIT_SEASON_DAYS", 0),
-                   season_months=_months(settings.get("GONGKAI_REVISIT_SEASON_MONTHS", "1-4")))
+                   season_months=_months(settings.get("GONGKAI_REVISIT_SEASON_MONTHS", "1-4")),
+                   list_days=settings.getint("GONGKAI_REVISIT_LIST_DAYS", 1))
+
+    def list_period(self, day: date) -> int:
+        if self.days <= 0 or day.month in self.season_months:
+            return 1
+        return max(1, min(self.list_days, self.days))
 
     def period(self, day: date) -> int:
         if self.days <= 0:
@@ -67,9 +76,10 @@ class RevisitRule:
             return min(self.days, self.season_days)
         return self.days
 
-    def due(self, url: str, day: date, last_asked: date | None) -> bool:
+    def due(self, url: str, day: date, last_asked: date | None,
+            period: int | None = None) -> bool:
         """Whether URL, last asked on LAST_ASKED, is to be asked again on DAY."""
-        period = self.period(day)
+        period = self.period(day) if period is None else period
         if period <= 1 or last_asked is None or (day - last_asked).days >= period:
             return True
         return window(url, day, period) > window(url, last_asked, period)
@@ -120,15 +130,20 @@ class Revisits:
 
     def due(self, database, request) -> bool:
         """A column's first list page and the entry pages are asked every time (new
-        reports show there); reports, attachments, navigation and later list pages in
-        turn (their news, a new body or column, an older entry moved, waits its turn)."""
+        reports show there; off season, first list pages every GONGKAI_REVISIT_LIST_DAYS);
+        reports, attachments, navigation and later list pages in turn (their news, a new
+        body or column, an older entry moved, waits its turn)."""
         if not self.active or request.meta.get(FORCE):
             return True
         kind = request.meta.get(PAGE_KIND)
-        if kind == "list" or (kind is None and not known_report(database, request.url)):
+        if kind is None and not known_report(database, request.url):
             return True
         self.day = self.day or crawl_day()
-        return self.rule.due(request.url, self.day, last_confirmed(database, request.url))
+        period = self.rule.list_period(self.day) if kind == "list" else None
+        if period == 1:
+            return True
+        return self.rule.due(request.url, self.day, last_confirmed(database, request.url),
+                             period)
 
 
     def rechecks(self, database, site: str, run_id, urls: list[str]) -> list[str]:

@@ -72,6 +72,7 @@ SPIDER_MIDDLEWARES = {
 GONGKAI_REVISIT_DAYS = 0
 GONGKAI_REVISIT_SEASON_DAYS = 0
 GONGKAI_REVISIT_SEASON_MONTHS = "1-4"
+GONGKAI_REVISIT_LIST_DAYS = 1  # a column's first list page off season (in season: every run)
 EXTENSIONS = {
     "gongkai.crawler.runs.CrawlRunRecorder": 500,
     "gongkai.crawler.recheck.RecheckKnownReports": 510,

@@ -64,6 +64,11 @@ def test_rule_rotates_every_url_within_n_days():
     assert rule.period(date(2025, 2, 1)) == 2 and rule.period(date(2025, 5, 1)) == 7
     assert window(urls[0], start, 7) == window(urls[0], start, 7)  # deterministic
     assert RevisitRule(days=0).due(urls[0], start, start)  # 0: always
+    lists = RevisitRule(days=28, season_days=7, list_days=2)
+    assert lists.list_period(date(2025, 6, 2)) == 2 and lists.list_period(date(2025, 2, 2)) == 1
+    assert RevisitRule(days=28).list_period(date(2025, 6, 2)) == 1
+    half = [url for url in urls if lists.due(url, start + timedelta(days=1), start, 2)]
+    assert 250 <= len(half) <= 450  # about half the first list pages on a given day
 
 
 def test_unchanged_day_costs_under_a_tenth_and_edit_is_seen_within_n_days(web, tmp_path):

@@ -112,7 +112,8 @@ def load_config(path: str | Path | None = None) -> ScheduleConfig:
             proxy=table.get("proxy"), base_url=table.get("base_url")))
     revisit = RevisitRule(days=int(data.get("revisit_days", 28)),
                           season_days=int(data.get("season_revisit_days", 7)),
-                          season_months=months)
+                          season_months=months,
+                          list_days=int(data.get("list_revisit_days", 1)))
     return ScheduleConfig(path=str(source), sites=tuple(rules), revisit=revisit,
                           misfire_grace_seconds=int(data.get("misfire_grace_seconds", 21600)),
                           webhook=data.get("webhook") or None, timezone=zone, raw=data)

@@ -153,6 +153,7 @@ def _crawl_command(site, data_dir, config, rule, proxy, now, stats_file) -> list
     command = [sys.executable, "-m", "gongkai.cli", "crawl", site, "--data", str(data_dir),
                "-s", f"GONGKAI_REVISIT_DAYS={revisit.days}",
                "-s", f"GONGKAI_REVISIT_SEASON_DAYS={revisit.season_days}",
+               "-s", f"GONGKAI_REVISIT_LIST_DAYS={revisit.list_days}",
                "-s", "GONGKAI_REVISIT_SEASON_MONTHS=" + ",".join(
                    str(m) for m in sorted(revisit.season_months)),
                "-s", f"GONGKAI_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=WARNING"]
