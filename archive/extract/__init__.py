@@ -16,12 +16,13 @@ from pathlib import Path
 
 from .document import Document, Prose, clean
 from .forms import parse
+from .limits import Refused
 from .metadata import (find_agency, find_box_fields, find_published, find_sections, find_title,
                        heading_lines, iso_date, report_year, year_in_text)
 from .tables import detect_template, extract_tables
 
 # Bump whenever the output for the same input may change.
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_file"]
 
@@ -110,8 +111,11 @@ def extract_document(data: bytes | str, *, filename: str | None = None,
     from gongkai.archive.checks import run_checks   # checks imports our labels: import late
 
     hints = hints or {}
-    doc = parse(data, filename=filename, content_type=content_type)
-    figures, found = extract_tables(doc.blocks)
+    try:
+        doc = parse(data, filename=filename, content_type=content_type)
+        figures, found = extract_tables(doc.blocks)
+    except Refused as refused:
+        return _refused(refused, hints)
     blocks = _article_blocks(doc, found)
     lines = [line for b in blocks if isinstance(b, Prose) for line in b.lines]
     body = Document(blocks=blocks, kind=doc.kind).text()
@@ -146,6 +150,20 @@ def extract_document(data: bytes | str, *, filename: str | None = None,
     }
     result["checks"] = run_checks(result)
     return result
+
+
+def _refused(refused: Refused, hints: dict) -> dict:
+    """A document past one of the bounds (limits.py): no figures, the reason named."""
+    title = clean(hints.get("title")) or None
+    return {
+        "form": getattr(refused, "kind", None) or "unknown", "template": "unknown",
+        "title": title, "agency": clean(hints.get("agency")) or None,
+        "report_year": report_year(title), "published": iso_date(hints.get("published")),
+        "index_number": None, "document_number": None, "figures": {}, "sections": {},
+        "checks": [], "warnings": [refused.reason], "refused": refused.bound,
+        "no_text": False, "images": [], "raw": {}, "derived": [], "text": "",
+        "extractor_version": EXTRACTOR_VERSION,
+    }
 
 
 def extract_file(path: str | Path) -> dict:

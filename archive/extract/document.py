@@ -14,6 +14,8 @@ from lxml import etree
 
 from gongkai.archive.encoding import decode as decode_bytes
 
+from .limits import LIMITS, Refused, check
+
 # ---------------------------------------------------------------- text cleaning
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019"
@@ -126,6 +128,7 @@ class Document:
 def table_from_cells(cells: list[tuple[int, int, int, int, str]]) -> Table:
     """A spanned grid from (row, col, rowspan, colspan, text) boxes, as PDF rulings,
     DOCX merges and spreadsheet merged ranges give them; the same model as HTML's."""
+    _check_boxes(cells)
     occupied: dict[tuple[int, int], Cell] = {}
     by_row: dict[int, list[Cell]] = {}
     for r, c, rowspan, colspan, text in sorted(cells, key=lambda b: (b[0], b[1])):
@@ -144,6 +147,18 @@ def table_from_cells(cells: list[tuple[int, int, int, int, str]]) -> Table:
             cell.row = r
     grid = [[occupied.get((r, c)) for c in range(width)] for r in range(height)]
     return Table(rows=rows, grid=grid, spans_known=True)
+
+
+def _check_boxes(cells: list[tuple[int, int, int, int, str]]) -> None:
+    """Spans and the grid's extent within bounds, before a slot of it is laid out."""
+    if not cells:
+        return
+    check("max_span", max(max(b[2], b[3]) for b in cells), "a cell's span")
+    check("max_table_cells", sum(max(1, b[2]) * max(1, b[3]) for b in cells),
+          "a table's cells, spans laid out,")
+    height = max(b[0] + max(1, b[2]) for b in cells) - min(b[0] for b in cells)
+    width = max(b[1] + max(1, b[3]) for b in cells) - min(b[1] for b in cells)
+    check("max_table_cells", height * width, "a table's rows × columns")
 
 
 def transpose(table: Table) -> Table:
@@ -204,6 +219,45 @@ def decode(data: bytes | str, content_type: str | None = None) -> str:
     if isinstance(data, str):
         return data
     return decode_bytes(data, content_type)
+
+
+# Pieces a page is cut into to find the parts in another encoding: '<', '>' and line
+# ends never occur inside a GBK character, so a cut never splits one.
+_PIECES = re.compile(rb"([<>\n])")
+
+
+def decode_mixed(data: bytes | str, content_type: str | None = None) -> tuple[str, str | None]:
+    """The page's text, and a warning when parts of a UTF-8 page are in GB18030 (a
+    paragraph pasted from an old system): those parts alone are read as GB18030,
+    instead of the whole page misread in one encoding."""
+    if isinstance(data, str):
+        return data, None
+    if data[:3] == b"\xef\xbb\xbf" or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return decode(data, content_type), None     # a byte order mark says it all
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    pieces = _PIECES.split(data)
+    valid, odd = 0, 0
+    for piece in pieces:
+        if piece.isascii():
+            continue
+        try:
+            piece.decode("utf-8")
+            valid += 1
+        except UnicodeDecodeError:
+            odd += 1
+    if valid <= odd:        # a page in one other encoding: read as the crawler reads it
+        return decode(data, content_type), None
+    out = []
+    for piece in pieces:
+        try:
+            out.append(piece.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(piece.decode("gb18030", errors="replace"))
+    return "".join(out), (f"{odd} of {valid + odd} parts of this UTF-8 page are not UTF-8: "
+                          "read as GB18030")
 
 
 def looks_like_html(text: str, filename: str | None = None,
@@ -325,6 +379,7 @@ def parse_table(el) -> Table:
     n = len(trs)
     grid: list[list[Cell | None]] = [[] for _ in range(n)]
     rows: list[list[Cell]] = []
+    slots = 0       # grid slots spanned cells claim: bounded before they are laid out
     for r, tr in enumerate(trs):
         line = grid[r]
         c, own = 0, []
@@ -338,6 +393,8 @@ def parse_table(el) -> Table:
             if attrib and ("rowspan" in attrib or "colspan" in attrib):    # most have none
                 rowspan = _span(attrib.get("rowspan"), n - r)
                 colspan = _span(attrib.get("colspan"), 100)
+                slots += rowspan * colspan
+                check("max_table_cells", slots, "an HTML table's cells, spans laid out,")
                 cell = Cell(cell_text(td), r, c, rowspan, colspan)
                 _cover(grid, cell)
                 c += colspan
@@ -351,7 +408,10 @@ def parse_table(el) -> Table:
                 c += 1
             own.append(cell)
         rows.append(own)
+        slots += len(own)
+        check("max_table_cells", slots, "an HTML table's cells")
     width = max((len(line) for line in grid), default=0)
+    check("max_table_cells", n * width, "an HTML table's rows × columns")
     for line in grid:
         if len(line) < width:
             line.extend([None] * (width - len(line)))
@@ -448,8 +508,30 @@ def parse_html(text: str) -> Document:
     # read so far: the rest of the page is missing from the result, which must say so.
     warnings = [f"the page was read only up to line {error.line}: {error.message}"
                 for error in _HTML_PARSER.error_log if error.level_name == "FATAL"]
-    return Document(blocks=linearize(body), kind="html", meta=meta, root=root, images=images,
+    blocks = linearize(body)
+    if _cut_in_a_table(text, blocks):
+        warnings.append("the page ends inside a table (cut short): its last row is not read")
+    return Document(blocks=blocks, kind="html", meta=meta, root=root, images=images,
                     warnings=warnings)
+
+
+_TABLE_TAGS = re.compile(r"<(/?)table\b", re.I)
+
+
+def _cut_in_a_table(text: str, blocks: list) -> bool:
+    """A page that ends inside a <table> was cut short (a broken download or upload):
+    its last cell may hold part of a number ('1' of '15'), so the last table loses its
+    last row. The tail alone is searched: the tag last seen decides."""
+    last = None
+    for last in _TABLE_TAGS.finditer(text, max(0, len(text) - 200_000)):
+        pass
+    if last is None or last.group(1) or not blocks or not isinstance(blocks[-1], Table) \
+            or not blocks[-1].rows:
+        return False
+    table = blocks[-1]
+    table.rows.pop()
+    table.grid.pop()
+    return True
 
 
 # ---------------------------------------------------------------- plain text
@@ -531,7 +613,13 @@ def parse_text(text: str) -> Document:
 
 def parse(data: bytes | str, *, filename: str | None = None,
           content_type: str | None = None) -> Document:
-    text = decode(data, content_type)
+    check("max_markup_bytes", len(data), "the page")
+    text, mixed = decode_mixed(data, content_type)
     if looks_like_html(text, filename, content_type):
-        return parse_html(text)
-    return parse_text(text)
+        doc = parse_html(text)
+    else:
+        doc = parse_text(text)
+    check("max_text_chars", len(doc.text()), "the page's text")
+    if mixed:
+        doc.warnings.append(mixed)
+    return doc

@@ -10,11 +10,10 @@ import io
 import zipfile
 
 from .document import Document, parse as parse_markup
+from .guards import check_sheet_merges, check_zip
+from .limits import Refused
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# DOCX and XLSX are zip files: a few hundred KB can unpack to gigabytes (a zip bomb,
-# or a sheet of a million blank rows), more than extraction may hold in memory.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 
 
@@ -46,10 +45,18 @@ def _ole_kind(data: bytes) -> str:
     return "unknown"
 
 
-def _unpacked_bytes(data: bytes) -> int:
-    """What the zip's members add up to, as its directory declares them: zipfile
-    never hands out more of a member than its declared size."""
-    return sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+def _check_unpacked(data: bytes, kind: str) -> None:
+    """DOCX and XLSX are zip files: a few hundred KB can unpack to gigabytes (a zip bomb,
+    a sheet of a million blank rows). Members are measured by inflating them, since
+    the sizes they declare are what the libraries trust."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return      # the library names the damage
+    with zf:
+        check_zip(data, zf)
+        if kind == "xlsx":
+            check_sheet_merges(zf)
 
 
 def sniff(data: bytes | str, filename: str | None = None,
@@ -72,11 +79,20 @@ def sniff(data: bytes | str, filename: str | None = None,
 def parse(data: bytes | str, *, filename: str | None = None,
           content_type: str | None = None) -> Document:
     kind = sniff(data, filename, content_type)
-    if kind in ("docx", "xlsx") and (unpacked := _unpacked_bytes(data)) > MAX_UNPACKED_BYTES:
-        return Document(blocks=[], kind=kind, warnings=[
-            f"{kind.upper()} unpacks to {unpacked / 2**20:,.0f} MB, over the "
-            f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MB extraction reads: not read; the file is "
-            "kept in the archive"])
+    try:
+        return _parse(kind, data, filename, content_type)
+    except Refused as refused:
+        refused.kind = kind
+        raise
+    except (RecursionError, MemoryError) as error:
+        # nesting past Python's stack, or a library asked for more than it may have
+        raise Refused("max_nesting" if isinstance(error, RecursionError) else "memory",
+                      f"{kind} could not be read: {type(error).__name__}") from None
+
+
+def _parse(kind: str, data, filename, content_type) -> Document:
+    if kind in ("docx", "xlsx"):
+        _check_unpacked(data, kind)
     if kind == "pdf":
         from .pdf import parse_pdf
         return parse_pdf(data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from .document import Document, blocks_of, clean, peel_prose, table_from_cells
+from .limits import Refused, check
 
 
 def _number_text(value) -> str:
@@ -35,6 +36,17 @@ def _docx_text(element, qn) -> str:
     return "\n".join(lines)
 
 
+def _grid_number(value, what: str, least: int) -> int:
+    """A w:gridSpan or w:gridBefore count; Word writes digits, damaged files anything."""
+    try:
+        n = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise Refused("max_span", f"DOCX table {what} is '{str(value)[:20]}', not a number: "
+                                  "the table cannot be laid out; the document was not read")
+    check("max_span", n, f"a DOCX table {what}")
+    return max(n, least)
+
+
 def _docx_table(tbl, qn):
     """Boxes of a w:tbl: gridSpan widens a cell, vMerge="continue" lengthens the one above."""
     cells: list[list] = []
@@ -43,14 +55,14 @@ def _docx_table(tbl, qn):
         c = 0
         before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
         if before is not None:
-            c = int(before.get(qn("w:val"), 0))
+            c = _grid_number(before.get(qn("w:val"), 0), "gridBefore", 0)
         for tc in tr.iterchildren(qn("w:tc")):
             props = tc.find(qn("w:tcPr"))
             span, merge = 1, None
             if props is not None:
                 grid_span = props.find(qn("w:gridSpan"))
                 if grid_span is not None:
-                    span = int(grid_span.get(qn("w:val"), 1))
+                    span = _grid_number(grid_span.get(qn("w:val"), 1), "gridSpan", 1)
                 v_merge = props.find(qn("w:vMerge"))
                 if v_merge is not None:
                     merge = v_merge.get(qn("w:val"), "continue")
@@ -123,6 +135,9 @@ def parse_xlsx(data: bytes) -> Document:
         return Document(blocks=[], kind="xlsx", warnings=[f"XLSX could not be opened: {error}"])
     items: list = []
     for sheet in book.worksheets:
+        # the used range is iterated cell by cell: one far cell (XFD1048576) makes it huge
+        check("max_sheet_cells", (sheet.max_row - sheet.min_row + 1) *
+              (sheet.max_column - sheet.min_column + 1), f"sheet {sheet.title}'s used range")
         spans = {(m.min_row, m.min_col): (m.max_row - m.min_row + 1, m.max_col - m.min_col + 1)
                  for m in sheet.merged_cells.ranges}
         covered = {(r, c) for (r0, c0), (rs, cs) in spans.items()
@@ -146,12 +161,16 @@ def parse_xlsx(data: bytes) -> Document:
 def parse_xls(data: bytes) -> Document:
     import xlrd
 
+    log = io.StringIO()     # xlrd prints its warnings to stdout unless given a logfile
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=log)
     except Exception as error:   # xlrd raises XLRDError and struct errors on damaged files
         return Document(blocks=[], kind="xls", warnings=[f"XLS could not be opened: {error}"])
     items: list = []
     for sheet in book.sheets():
+        check("max_sheet_cells", sheet.nrows * sheet.ncols, f"sheet {sheet.name}'s used range")
+        check("max_sheet_cells", sum((r1 - r0) * (c1 - c0) for r0, r1, c0, c1
+                                     in sheet.merged_cells), f"sheet {sheet.name}'s merges")
         spans = {(r0, c0): (r1 - r0, c1 - c0) for r0, r1, c0, c1 in sheet.merged_cells}
         covered = {(r, c) for (r0, c0), (rs, cs) in spans.items()
                    for r in range(r0, r0 + rs) for c in range(c0, c0 + cs)} - set(spans)
@@ -170,4 +189,5 @@ def parse_xls(data: bytes) -> Document:
                 rs, cs = spans.get((r, c), (1, 1))
                 boxes.append((r, c, rs, cs, text))
         items += _sheet_items(boxes)
-    return Document(blocks=blocks_of(items), kind="xls")
+    said = [f"xlrd: {line.strip()}" for line in log.getvalue().splitlines() if line.strip()]
+    return Document(blocks=blocks_of(items), kind="xls", warnings=said[:5])

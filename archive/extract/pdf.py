@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import re
+import time
 
 from .document import Document, Table, blocks_of, clean, peel_prose, table_from_cells
+from .guards import check_pdf_references, check_pdf_streams
+from .limits import LIMITS, Refused, check
 from .unruled import unruled_tables
 
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(?:第\s*)?\d+\s*(?:页|/\s*\d+\s*页?)?[-—－–\s]*$")
@@ -131,29 +135,27 @@ def _pdf_string(value) -> str:
 def parse_pdf(data: bytes) -> Document:
     import pdfplumber
 
+    check_pdf_streams(data)         # before pdfminer inflates any stream whole
+    check_pdf_references(data)      # before it follows a reference chain for ever
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        count = _page_count(pdf)
+    except Refused:
+        raise
     except Exception as error:   # pdfminer raises many kinds on damaged files
         return Document(blocks=[], kind="pdf", warnings=[f"PDF could not be opened: {error}"])
-    items: list = []
-    images: list[str] = []
+    if count > LIMITS.max_pdf_pages:
+        raise Refused("max_pdf_pages", f"the PDF has more than {LIMITS.max_pdf_pages:,} pages "
+                      "(the bound max_pdf_pages): not a report; the document was not read")
     meta: dict = {}
-    text_chars = 0
-    offset = 0.0
-    with pdf:
-        title = clean(_pdf_string((pdf.metadata or {}).get("Title")))
-        if title:
-            meta["articletitle"] = title
-        for number, page in enumerate(pdf.pages, start=1):
-            page_items, n_chars = _page_items(page, offset)
-            items += page_items
-            text_chars += n_chars
-            offset += float(page.height) + 1000
-            if page.images:
-                images.append(f"#page={number}")
+    title = clean(_pdf_string((pdf.metadata or {}).get("Title")))
+    if title:
+        meta["articletitle"] = title
+    items, images, text_chars, warnings = _read_pages(pdf)
     if text_chars < _MIN_TEXT:
         warning = "PDF has no text layer" + (" (scanned pages)" if images else "")
-        return Document(blocks=[], kind="pdf", meta=meta, images=images, warnings=[warning])
+        return Document(blocks=[], kind="pdf", meta=meta, images=images,
+                        warnings=warnings + [warning])
     out: list = []
     run: list[dict] = []
     for item in unruled_tables(items):
@@ -163,7 +165,67 @@ def parse_pdf(data: bytes) -> Document:
             out += _paragraphs(run) + [item]
             run = []
     out += _paragraphs(run)
-    return Document(blocks=blocks_of(out), kind="pdf", meta=meta, images=images)
+    return Document(blocks=blocks_of(out), kind="pdf", meta=meta, images=images,
+                    warnings=warnings)
+
+
+def _page_count(pdf) -> int:
+    """Pages in the page tree, counted up to one past the bound (not its /Count, which
+    may say anything)."""
+    from pdfminer.pdfpage import PDFPage
+
+    pages = PDFPage.create_pages(pdf.doc)
+    return sum(1 for _ in itertools.islice(pages, LIMITS.max_pdf_pages + 1))
+
+
+def _pages(pdf, warnings: list):
+    """pdfplumber pages, made one at a time; a page without /MediaBox (pdfplumber
+    cannot place it) gets pdfminer's default size, and a warning."""
+    import pdfplumber.page
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    doctop = 0.0
+    for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if resolve1(page_obj.attrs.get("MediaBox")) is None:
+            page_obj.attrs["MediaBox"] = list(page_obj.mediabox)
+            if not any(w.startswith("pages without /MediaBox") for w in warnings):
+                warnings.append(f"pages without /MediaBox (the first: page {number}) were "
+                                f"read as {page_obj.mediabox[2]:g}×{page_obj.mediabox[3]:g} pt")
+        page = pdfplumber.page.Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
+        doctop += page.height
+        yield number, page
+
+
+def _read_pages(pdf) -> tuple[list, list[str], int, list[str]]:
+    """Items of every page in order, with the pages holding images, the count of text
+    chars and warnings. A page pdfminer cannot read refuses the document: tables read
+    around a missing page could put a continuation's figures under the wrong header."""
+    items: list = []
+    images: list[str] = []
+    warnings: list[str] = []
+    text_chars, done, offset = 0, 0, 0.0
+    started = time.monotonic()
+    try:
+        for number, page in _pages(pdf, warnings):
+            page_items, n_chars = _page_items(page, offset)
+            if page.images:
+                images.append(f"#page={number}")
+            page.close()                # pdfplumber keeps each page's objects otherwise
+            items += page_items
+            text_chars += n_chars
+            offset += float(page.height) + 1000
+            done = number
+            check("max_text_chars", text_chars, "the PDF's text")
+            check("max_pdf_seconds", round(time.monotonic() - started),
+                  f"reading {number} pages of the PDF (seconds)")
+    except (Refused, RecursionError, MemoryError):
+        raise
+    except Exception as error:          # pdfminer raises many kinds on damaged streams
+        raise Refused("damaged", f"page {done + 1} of the PDF could not be read "
+                      f"({type(error).__name__}: {str(error)[:120]}): the document was "
+                      "not read") from None
+    return items, images, text_chars, warnings
 
 
 def _page_items(page, offset: float) -> tuple[list, int]:

@@ -7,6 +7,7 @@ kept as None beside its raw text "", because blank is not zero.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -157,9 +158,15 @@ def _spanned_key(cell: Cell, colmap: dict[int, str]):
 # ---------------------------------------------------------------- table 二
 
 
+# The columns each row of table 二 has in either template.
+_PROACTIVE_PAIRS = {row: set(L.PROACTIVE_T2019.get(row, ())) | set(L.PROACTIVE_T2021.get(row, ()))
+                    for row in {*L.PROACTIVE_T2019, *L.PROACTIVE_T2021}}
+
+
 def read_proactive(tables: list[Table], out: Figures) -> None:
     columns: list[str | None] | None = None
     colmap: dict[int, str] = {}
+    header_short = False
     for table in tables:
         for r, row in enumerate(table.rows):
             cells = list(row)
@@ -176,6 +183,7 @@ def read_proactive(tables: list[Table], out: Figures) -> None:
                           for c in range(cell.col, cell.col + cell.colspan)} \
                     if table.spans_known else {}
                 out.header_text += "".join(L.squash(c.text) for c in cells)
+                header_short = _short_row(table, r)
                 continue
             row_key = L.first_match(cells[0].text, L.PROACTIVE_ROWS)
             if row_key is None:
@@ -184,7 +192,8 @@ def read_proactive(tables: list[Table], out: Figures) -> None:
             if columns is None:
                 out.warnings.append(f"proactive row '{row_key}' has no column header")
                 continue
-            if len(values) == len(columns):
+            # by position, unless the header or the row is a cell short in its grid
+            if len(values) == len(columns) and not (header_short or _short_row(table, r)):
                 placed = {key: cell for key, cell in zip(columns, values) if key}
             else:
                 placed = _place_by_grid(table, r, values, colmap)
@@ -192,6 +201,11 @@ def read_proactive(tables: list[Table], out: Figures) -> None:
                     out.warnings.append(f"proactive row '{row_key}' has {len(values)} "
                                         f"of {len(columns)} cells")
                     continue
+            if not set(placed) <= _PROACTIVE_PAIRS.get(row_key, set()):
+                # a header lost between sections: the row sits under the one before
+                out.warnings.append(f"proactive row '{row_key}' is under columns no template "
+                                    f"gives it ({', '.join(placed)}); skipped")
+                continue
             for key, cell in placed.items():
                 out.put(f"{L.PROACTIVE}.{row_key}.{key}", cell)
 
@@ -289,9 +303,25 @@ def _place_applicant_values(table: Table, r: int, values: list[Cell], colmap: di
     placed = _place_by_grid(table, r, values, colmap)
     if placed is not None and len(placed) == n_cols:
         return placed
-    if len(values) == n_cols:
+    # By position only in the template's order (a header read in another order whose
+    # columns the values do not line up under is a damaged header, not a reordering),
+    # and only in a row as wide as the others (one cell short, the rest sit a column left)
+    if len(values) == n_cols and order == list(L.APPLICANT_COLUMNS) and \
+            not _short_row(table, r):
         return dict(zip(order, values))
     return None
+
+
+def _extent(line: list) -> int:
+    return next((c + 1 for c in range(len(line) - 1, -1, -1) if line[c] is not None), 0)
+
+
+def _short_row(table: Table, r: int) -> bool:
+    """Row r of a spanned grid ends left of where most rows end."""
+    if not table.spans_known:
+        return False
+    extents = Counter(_extent(line) for line in table.grid)
+    return _extent(table.grid[r]) < extents.most_common(1)[0][0]
 
 
 def _applicants_in_a_column(table: Table) -> bool:
@@ -412,6 +442,10 @@ def _review_by_labels(tables: list[Table]) -> dict[str, Cell] | None:
                 continue
             last_label = max((i for i, c in enumerate(row) if not is_value(c.text)), default=-1)
             values = row[last_label + 1:]
+            if not values:          # the row ends in text (见说明): not a row of figures
+                return None
+            if None in table.grid[r]:   # a cell short: the ones after it sit a column left
+                return None
             first = values[0].col
             left = [c for c in table.covering(r) if c.col < first]
             for cell in values:
