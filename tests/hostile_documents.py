@@ -300,6 +300,54 @@ def _bomb_pdf(path: Path, inflated: int) -> None:
     packed.unlink()
 
 
+def lzw_encode(data: bytes) -> bytes:
+    """LZW as PDF's LZWDecode reads it (early change, codes of 9 to 12 bits)."""
+    table = {bytes([i]): i for i in range(256)}
+    state = {"bits": 0, "n": 0, "width": 9, "next": 258}
+    out = bytearray()
+
+    def emit(code: int) -> None:
+        state["bits"] = (state["bits"] << state["width"]) | code
+        state["n"] += state["width"]
+        while state["n"] >= 8:
+            state["n"] -= 8
+            out.append((state["bits"] >> state["n"]) & 0xff)
+
+    emit(256)
+    word = b""
+    for byte in data:
+        longer = word + bytes([byte])
+        if longer in table:
+            word = longer
+            continue
+        emit(table[word])
+        if state["next"] < 4096:
+            table[longer] = state["next"]
+            state["next"] += 1
+            if state["next"] + 1 > 1 << state["width"] and state["width"] < 12:
+                state["width"] += 1
+        else:
+            emit(256)
+            table = {bytes([i]): i for i in range(256)}
+            state.update(next=258, width=9)
+        word = bytes([byte])
+    emit(table[word])
+    emit(257)
+    if state["n"]:
+        out.append((state["bits"] << (8 - state["n"])) & 0xff)
+    return bytes(out)
+
+
+def pdf_lzw_stream(inflated: int) -> bytes:
+    """A one-page PDF whose content stream is `inflated` bytes of spaces, LZW-coded."""
+    packed = lzw_encode(b" " * inflated)
+    return pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        _stream(packed, b"/Filter /LZWDecode "),
+        _PAGE])
+
+
 def pdf_flate_bomb(path: Path) -> None:
     _bomb_pdf(path, 2048 * MB)
 

@@ -56,3 +56,24 @@ def test_a_hostile_document_answers_with_a_reason(name, folder, real):
         assert "refused" not in result
     else:
         assert result["figures"] == {}, f"{name}: figures read from garbage"
+
+
+def test_an_lzw_stream_is_measured_before_pdfminer_decodes_it(monkeypatch):
+    """pdfminer decodes an LZW stream whole, as it inflates flate ones: the stream is
+    counted first, chunk by chunk. A 2 MB stream against a bound lowered to 1 MB stands
+    for a bomb (LZW packs ~1000:1; a real one is slow to make in Python)."""
+    import dataclasses
+
+    from gongkai.archive.extract import extract_document, guards, limits
+    from hostile_documents import pdf_lzw_stream
+
+    data = pdf_lzw_stream(2 * 2 ** 20)
+    assert len(data) < 20_000
+    lowered = dataclasses.replace(limits.LIMITS, max_stream_bytes=2 ** 20)
+    monkeypatch.setattr(limits, "LIMITS", lowered)
+    monkeypatch.setattr(guards, "LIMITS", lowered)
+    result = extract_document(data, filename="a.pdf")
+    assert result["refused"] == "max_stream_bytes" and result["figures"] == {}
+    monkeypatch.undo()
+    assert "refused" not in extract_document(data, filename="a.pdf")   # under the default
+

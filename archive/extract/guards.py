@@ -100,17 +100,38 @@ def check_pdf_streams(data: bytes) -> None:
     total = 0
     for m in _STREAM.finditer(data):
         start = m.end()
-        if start >= len(data) or data[start] & 0x8f != 0x08:        # a zlib header: deflate, any window size
-            continue
         end = data.find(b"endstream", start)
         packed = data[start:end if end >= 0 else len(data)]
-        try:
-            size = inflated_size(packed, LIMITS.max_stream_bytes)
-        except zlib.error:
-            continue            # not flate, or damaged: pdfminer reports it in its turn
+        if b"/LZW" in data[max(0, m.start() - 400):m.start()]:
+            size = _lzw_size(packed, LIMITS.max_stream_bytes)
+        elif start >= len(data) or data[start] & 0x8f != 0x08:     # no zlib header
+            continue
+        else:
+            try:
+                size = inflated_size(packed, LIMITS.max_stream_bytes)
+            except zlib.error:
+                continue        # damaged: pdfminer reports it in its turn
         check("max_stream_bytes", size, f"a PDF stream at byte {start:,} inflated")
         total += size
         check("max_inflated_bytes", total, "the PDF's streams inflated")
+
+
+def _lzw_size(packed: bytes, cap: int) -> int:
+    """Bytes an LZW stream decodes to, counted chunk by chunk up to `cap` (pdfminer's
+    decoder yields chunks; its lzwdecode joins them all)."""
+    from io import BytesIO
+
+    from pdfminer.lzw import LZWDecoder
+
+    total = 0
+    try:
+        for chunk in LZWDecoder(BytesIO(packed)).run():
+            total += len(chunk)
+            if total > cap:
+                break
+    except Exception:       # damaged LZW: pdfminer reports it in its turn
+        pass
+    return total
 
 
 def check_pdf_references(data: bytes) -> None:

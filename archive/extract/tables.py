@@ -336,19 +336,29 @@ def _applicants_in_a_column(table: Table) -> bool:
 
 def read_applications(tables: list[Table], out: Figures) -> None:
     group: str | None = None
-    inherited: tuple[int, dict[int, str]] = (0, {})
+    inherited: tuple[int, dict[int, str], bool] = (0, {}, False)
     for table in tables:
         if _applicants_in_a_column(table):
             table = transpose(table)
         header_rows = [r for r, row in enumerate(table.rows) if _is_applicant_header(row)]
         colmap = _applicant_colmap(table, header_rows) if table.spans_known else {}
+        # a header row a cell short: the cells after the gap sit a column left
+        damaged = any(_short_row(table, r) for r in header_rows)
         if colmap:
-            inherited = (table.width, colmap)
+            inherited = (table.width, colmap, damaged)
         elif table.spans_known and table.width == inherited[0]:
             # a continuation (next page, second <table>) of the same grid: its columns
             # are the ones the header named on the previous part
-            colmap = inherited[1]
+            colmap, damaged = inherited[1], inherited[2]
         order = _column_order(colmap)
+        if damaged and order != list(L.APPLICANT_COLUMNS):
+            # columns named out of the templates' order by a header that lost a cell:
+            # a reordering cannot be told from a shift
+            warning = ("applications header is a cell short and names the applicant "
+                       f"columns out of the templates' order ({', '.join(order)}): not read")
+            if warning not in out.warnings:     # its continuation inherits the header
+                out.warnings.append(warning)
+            continue
         for r, row in enumerate(table.rows):
             if r in header_rows:
                 out.header_text += "".join(L.squash(c.text) for c in row)
