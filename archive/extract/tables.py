@@ -163,6 +163,12 @@ _PROACTIVE_PAIRS = {row: set(L.PROACTIVE_T2019.get(row, ())) | set(L.PROACTIVE_T
                     for row in {*L.PROACTIVE_T2019, *L.PROACTIVE_T2021}}
 
 
+@lru_cache(maxsize=1 << 14)
+def _proactive_label(text: str) -> bool:
+    return not is_value(text) and bool(L.first_match(text, L.PROACTIVE_ROWS) or
+                                       L.first_match(text, L.PROACTIVE_COLUMNS))
+
+
 def read_proactive(tables: list[Table], out: Figures) -> None:
     columns: list[str | None] | None = None
     colmap: dict[int, str] = {}
@@ -193,7 +199,10 @@ def read_proactive(tables: list[Table], out: Figures) -> None:
                 out.warnings.append(f"proactive row '{row_key}' has no column header")
                 continue
             # by position, unless the header or the row is a cell short in its grid
-            if len(values) == len(columns) and not (header_short or _short_row(table, r)):
+            if len(values) == len(columns) and not (header_short or _short_row(table, r)) \
+                    and not any(_proactive_label(c.text) for c in values):
+                # a label among the values (doubled into the row) puts the figures after
+                # it a column off; a note (不详) in a cell of its own does not
                 placed = {key: cell for key, cell in zip(columns, values) if key}
             else:
                 placed = _place_by_grid(table, r, values, colmap)
@@ -307,7 +316,7 @@ def _place_applicant_values(table: Table, r: int, values: list[Cell], colmap: di
     # columns the values do not line up under is a damaged header, not a reordering),
     # and only in a row as wide as the others (one cell short, the rest sit a column left)
     if len(values) == n_cols and order == list(L.APPLICANT_COLUMNS) and \
-            not _short_row(table, r):
+            not _short_row(table, r) and not any(_application_label(c.text) for c in values):
         return dict(zip(order, values))
     return None
 
