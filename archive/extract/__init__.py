@@ -111,10 +111,13 @@ def extract_document(data: bytes | str, *, filename: str | None = None,
     from gongkai.archive.checks import run_checks   # checks imports our labels: import late
 
     hints = hints or {}
+    doc = None
     try:
         doc = parse(data, filename=filename, content_type=content_type)
         figures, found = extract_tables(doc.blocks)
     except Refused as refused:
+        if doc is not None:         # a table past a bound, found once the form was read
+            refused.kind = doc.kind
         return _refused(refused, hints)
     blocks = _article_blocks(doc, found)
     lines = [line for b in blocks if isinstance(b, Prose) for line in b.lines]

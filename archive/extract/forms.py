@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .document import Document, parse as parse_markup
+from .document import Document, looks_like_html, parse as parse_markup
 from .guards import check_sheet_merges, check_zip
 from .limits import Refused
 
@@ -82,12 +82,17 @@ def parse(data: bytes | str, *, filename: str | None = None,
     try:
         return _parse(kind, data, filename, content_type)
     except Refused as refused:
-        refused.kind = kind
+        refused.kind = kind if kind != "markup" else _markup_kind(data, filename, content_type)
         raise
     except (RecursionError, MemoryError) as error:
         # nesting past Python's stack, or a library asked for more than it may have
         raise Refused("max_nesting" if isinstance(error, RecursionError) else "memory",
                       f"{kind} could not be read: {type(error).__name__}") from None
+
+
+def _markup_kind(data, filename, content_type) -> str:
+    head = data[:20000] if isinstance(data, str) else data[:20000].decode("utf-8", "replace")
+    return "html" if looks_like_html(head, filename, content_type) else "text"
 
 
 def _parse(kind: str, data, filename, content_type) -> Document:
