@@ -131,6 +131,8 @@ def _place_by_grid(table: Table, r: int, values: list[Cell],
     """Values placed by the header column they sit under, or None if any is unsure."""
     if not table.spans_known or not colmap or None in table.grid[r]:    # Cell compares by identity
         return None
+    if any(cell.row < r and is_number(cell.text) for cell in table.grid[r]):
+        return None     # a figure reaching down from the row above pushed this row's right
     placed: dict[str, Cell] = {}
     for cell in values:
         # most cells span one column: a dict lookup, no set of keys
@@ -465,6 +467,8 @@ def _review_by_labels(tables: list[Table]) -> dict[str, Cell] | None:
                 return None
             if None in table.grid[r]:   # a cell short: the ones after it sit a column left
                 return None
+            if any(c.row < r and is_number(c.text) for c in table.grid[r]):
+                return None             # a figure from the row above pushed this row right
             first = values[0].col
             left = [c for c in table.covering(r) if c.col < first]
             for cell in values:
