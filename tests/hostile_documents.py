@@ -187,6 +187,22 @@ def pdf_page_tree_cycle(path: Path) -> None:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"]))
 
 
+def pdf_xref_prev_loop(path: Path) -> None:
+    """The trailer's /Prev points back at its own cross-reference table."""
+    data = pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>",
+                     b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", _stream(_TEXT), _PAGE])
+    xref = int(re.search(rb"startxref\n(\d+)", data).group(1))
+    path.write_bytes(data.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Prev %d " % xref))
+
+
+def pdf_parent_ring(path: Path) -> None:
+    """A page without /MediaBox whose page tree names the page as its own parent."""
+    path.write_bytes(pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 /Parent 4 0 R >>",
+        _stream(_TEXT), b"<< /Type /Page /Parent 2 0 R /Contents 3 0 R >>"]))
+
+
 # ---------------------------------------------------------------- huge
 
 def html_huge_spans(path: Path) -> None:
@@ -441,6 +457,8 @@ HOSTILE = {
     "gridspan_not_a_number.docx": docx_gridspan_not_a_number,
     "cyclic_reference.pdf": pdf_cyclic_reference,
     "page_tree_cycle.pdf": pdf_page_tree_cycle,
+    "xref_prev_loop.pdf": pdf_xref_prev_loop,
+    "parent_ring.pdf": pdf_parent_ring,
     "huge_spans.html": html_huge_spans,
     "million_cells.html": html_million_cells,
     "huge_gridspan.docx": docx_huge_gridspan,
