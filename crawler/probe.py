@@ -127,10 +127,3 @@ def probe_file(path: Path, url: str, column_title: str | None = None) -> Listing
     if len(body) > MAX_BODY:
         raise ProbeError(f"{path} is larger than {MAX_BODY} bytes: not read")
     return parse_listing(body, url, column_title=column_title)
-
-
-def check_site(name: str, **options) -> dict:
-    """Whether registered site NAME still matches its entry (see crawler/site_check.py)."""
-    from gongkai.crawler.site_check import check_site as check
-
-    return check(name, **options)

@@ -4,7 +4,8 @@ import lxml.html
 import pytest
 
 from gongkai.archive.extract import EXTRACTOR_VERSION, extract_document, extract_file
-from gongkai.archive.extract.document import clean, decode, parse
+from gongkai.archive.extract.document import clean, decode
+from gongkai.archive.extract.forms import parse_markup as parse
 from gongkai.archive.extract.tables import _application_label, parse_value
 from simulator import figures as T
 from report_builder import html_report, sample_figures, tab_text_report, with_derived

@@ -483,12 +483,20 @@ def _walk(e, parent, out: _Blocks) -> None:
     out.text(e.tail, parent)
 
 
+def _out_of_memory(error: Exception) -> bool:
+    """libxml2 short of memory gives up like on junk: only its error log tells them apart,
+    and an empty page in its place would be a silent loss."""
+    return any(entry.type_name == "ERR_NO_MEMORY" for entry in getattr(error, "error_log", ()))
+
+
 def parse_html(text: str) -> Document:
     text = _XML_DECL.sub("", text)
     try:
         # plain etree elements: lxml.html's element classes cost a Python call per element
         root = etree.fromstring(text, _HTML_PARSER)
-    except Exception:  # lxml raises on junk input
+    except Exception as error:  # lxml raises on junk input
+        if _out_of_memory(error):
+            raise MemoryError("libxml2 ran out of memory reading the page") from error
         root = None
     if root is None:    # empty input
         return Document(blocks=[], kind="html")
@@ -552,9 +560,6 @@ def parse_text(text: str) -> Document:
     (Word wraps 商业/企业), blank lines separate rows, and any other line is prose.
     Tables flattened any other way (pipe rows, a cell a line) are flattened.py's.
     """
-    from .flattened import is_flattened, parse_flattened    # it imports this module
-    if is_flattened(text):
-        return parse_flattened(text)
     blocks: list = []
     prose: list[str] = []
     rows: list[list[str]] = []
@@ -611,15 +616,3 @@ def parse_text(text: str) -> Document:
     return Document(blocks=blocks, kind="text")
 
 
-def parse(data: bytes | str, *, filename: str | None = None,
-          content_type: str | None = None) -> Document:
-    check("max_markup_bytes", len(data), "the page")
-    text, mixed = decode_mixed(data, content_type)
-    if looks_like_html(text, filename, content_type):
-        doc = parse_html(text)
-    else:
-        doc = parse_text(text)
-    check("max_text_chars", len(doc.text()), "the page's text")
-    if mixed:
-        doc.warnings.append(mixed)
-    return doc

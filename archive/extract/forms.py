@@ -9,9 +9,10 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .document import Document, looks_like_html, parse as parse_markup
+from .document import Document, decode_mixed, looks_like_html, parse_html, parse_text
+from .flattened import is_flattened, parse_flattened
 from .guards import check_sheet_merges, check_zip
-from .limits import Refused
+from .limits import Refused, check
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
@@ -120,3 +121,21 @@ def _parse(kind: str, data, filename, content_type) -> Document:
             f"{names[kind]} is not read: no pip library parses it; the document is kept "
             "in the archive but no text or figures were extracted"])
     return parse_markup(data, filename=filename, content_type=content_type)
+
+
+def parse_markup(data: bytes | str, *, filename: str | None = None,
+                 content_type: str | None = None) -> Document:
+    """An HTML page, or page text: TAB-led cells and markdown tables, or tables flattened
+    any other way (pipe rows, a cell a line)."""
+    check("max_markup_bytes", len(data), "the page")
+    text, mixed = decode_mixed(data, content_type)
+    if looks_like_html(text, filename, content_type):
+        doc = parse_html(text)
+    elif is_flattened(text):
+        doc = parse_flattened(text)
+    else:
+        doc = parse_text(text)
+    check("max_text_chars", len(doc.text()), "the page's text")
+    if mixed:
+        doc.warnings.append(mixed)
+    return doc
