@@ -25,7 +25,7 @@ from gongkai.archive.warc import WarcStore, read_capture
 
 
 def archive_pages(data_dir, agencies: int) -> None:
-    from simulator.model import build_portal
+    from simulator.web import build_portal
     from simulator.truth import report_truth
 
     web = build_portal(seed=1, families="all", agencies=agencies)

@@ -25,7 +25,7 @@ from gongkai.archive.extract import extract_document
 
 
 def report_pages(seed: int, agencies: int) -> list[bytes]:
-    from simulator.model import build_portal
+    from simulator.web import build_portal
     from simulator.truth import report_truth
 
     web = build_portal(seed=seed, families="all", agencies=agencies)

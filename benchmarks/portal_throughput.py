@@ -15,7 +15,7 @@ import random
 import threading
 import time
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 MAX_REQUESTS = 200_000  # a hard bound besides the time limit

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 

@@ -19,7 +19,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 DAY = date(2025, 6, 2)

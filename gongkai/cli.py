@@ -77,7 +77,7 @@ def _portal_options(command):
 
 
 def _build(seed, families, faults, agencies, years, as_of, markup=None):
-    from simulator.model import build_portal
+    from simulator.web import build_portal
 
     kwargs = {"markup": markup} if markup else {}
     if families is not None:
@@ -419,7 +419,7 @@ def demo(data_dir, seed, port):
     """The main job on the built-in simulated portal: crawl, archive, extract, serve."""
     from gongkai.archive.database import build
     from gongkai.crawler.run import crawl as run_crawl
-    from simulator.model import build_portal
+    from simulator.web import build_portal
     from simulator.server import PortalServer
 
     server = PortalServer(build_portal(seed=seed))

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from datetime import datetime
 
 from .forms import report_blocks
-from .render import Cell
+from .report_body import Cell
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

@@ -65,7 +65,7 @@ _REPORTS: list = []
 def _build_web(seed: int, agencies: int):
     """The simulated web, built once per process (workers rebuild it: same seed, same web)."""
     global _WEB, _REPORTS
-    from simulator.model import build_portal
+    from simulator.web import build_portal
 
     _WEB = build_portal(seed=seed, families="all", agencies=agencies)
     _REPORTS = [(site, report) for site in _WEB.family_sites

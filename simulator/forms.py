@@ -13,7 +13,7 @@ import random
 
 from .content import rng_for
 from .profiles import profile_of
-from .render import Cell, _cn_date, compose_blocks, table_html
+from .report_body import ROW_LABELS, Cell, _cn_date, compose_blocks, table_html
 from .reports import Attachment
 
 E = html.escape
@@ -270,7 +270,6 @@ def _table_html(report, name: str, rows, word_rng) -> str:
 
 
 def _split_index(rows, row_key: str) -> int:
-    from .render import ROW_LABELS
 
     label = ROW_LABELS[row_key]
     for i, row in enumerate(rows):

@@ -17,18 +17,13 @@ from . import figures as F
 from .clock import Clock, Timeline
 from .content import _apply_style, _style, build_agency
 from .reports import Content, ContentCache, Report
+from .huichang_paths import (DEPARTMENT_NAV, SECTION, SITE_DOMAIN, SITE_NAME,
+                             TOWNSHIP_NAV, article_path, list_path, nav_path)
 from .site import SitePlan
 
-SITE_NAME = "会昌县人民政府"
-SITE_DOMAIN = "www.huichang.gov.cn"
-SITE_ID_CODE = "3607330001"
-SECTION = "hcxxxgk"  # the 政府信息公开 section prefix
 
 ANNUAL_COLUMN_TYPE = "信息公开年报"
 
-# the 乡镇信息公开 / 部门信息公开 navigation pages
-TOWNSHIP_NAV = "xzxxgk"
-DEPARTMENT_NAV = "bmxxgk"
 
 # the 庄口镇 2020 report (the project's seed document) and how it is damaged
 SEED_AGENCY = "hc1590"
@@ -281,19 +276,6 @@ class Portal:
 # --- paths ----------------------------------------------------------------------------------
 
 
-def list_path(column_id: str, page: int = 1) -> str:
-    name = "xxgk_list.shtml" if page == 1 else f"xxgk_list_{page}.shtml"
-    return f"/{SECTION}/{column_id}/{name}"
-
-
-def nav_path(nav_code: str) -> str:
-    return f"/{SECTION}/{nav_code}/xxgk_navs.shtml"
-
-
-def article_path(column_id: str, when: date, uuid: str) -> str:
-    return f"/{SECTION}/{column_id}/{when:%Y%m}/{uuid}.shtml"
-
-
 def _hex(*parts) -> str:
     return hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:32]
 
@@ -402,30 +384,6 @@ def _items_for(seed: int, column: Column, owner_name: str, owner_short: str, cou
 
 
 # --- the portal -----------------------------------------------------------------------------
-
-
-def build_portal(
-    seed: int = 1,
-    years=range(2019, 2025),
-    page_size: int = 4,
-    *,
-    families=None,
-    faults=None,
-    agencies: int | None = None,
-    as_of=None,
-    markup: str | None = None,
-):
-    """The simulated web.  With only ``seed``/``years``/``page_size`` it is the fault-free 会昌县
-    site (a ``Portal``), as it has always been.  Any of ``families`` (names from
-    ``families.FAMILIES``), ``faults`` (a ``FaultSet``, names, or "all"), ``agencies`` (how many
-    bodies in total), ``as_of`` (the simulated today) or ``markup`` ("varied": list pages written the
-    many ways real portals write them, families/trs_markup.py) gives a multi-site ``web.Web``."""
-    if families is None and faults is None and agencies is None and as_of is None and markup is None:
-        return build_huichang(seed, years, page_size)
-    from .web import build_web
-
-    return build_web(seed=seed, years=years, page_size=page_size, families=families, faults=faults,
-                     agencies=agencies, as_of=as_of, markup=markup)
 
 
 def _check_years(years, page_size) -> tuple[int, ...]:

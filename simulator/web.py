@@ -177,3 +177,25 @@ def build_web(*, seed: int = 1, years=range(2019, 2025), page_size: int = 4, fam
     for site in sites:
         site.reindex()
     return web
+
+
+def build_portal(
+    seed: int = 1,
+    years=range(2019, 2025),
+    page_size: int = 4,
+    *,
+    families=None,
+    faults=None,
+    agencies: int | None = None,
+    as_of=None,
+    markup: str | None = None,
+):
+    """The simulated web.  With only ``seed``/``years``/``page_size`` it is the fault-free 会昌县
+    site (a ``Portal``), as it has always been.  Any of ``families`` (names from
+    ``families.FAMILIES``), ``faults`` (a ``FaultSet``, names, or "all"), ``agencies`` (how many
+    bodies in total), ``as_of`` (the simulated today) or ``markup`` ("varied": list pages written the
+    many ways real portals write them, families/trs_markup.py) gives a multi-site ``web.Web``."""
+    if families is None and faults is None and agencies is None and as_of is None and markup is None:
+        return build_huichang(seed, years, page_size)
+    return build_web(seed=seed, years=years, page_size=page_size, families=families, faults=faults,
+                     agencies=agencies, as_of=as_of, markup=markup)

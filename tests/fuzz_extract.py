@@ -70,7 +70,7 @@ def extract(data: bytes, form: str) -> dict:
 def report(form: str) -> bytes:
     """A real-like t2021 report in `form`, every cell printed."""
     from simulator.documents import document_bytes
-    from simulator.model import build_portal
+    from simulator.web import build_portal
 
     if form in ("html", "text"):
         sys.path.insert(0, str(REPO / "tests"))

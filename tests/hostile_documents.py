@@ -36,7 +36,7 @@ MB = 2 ** 20
 def _report(form: str) -> bytes:
     """A simulated portal's report in `form` (pdf, docx, xlsx, xls), every cell printed."""
     from simulator.documents import document_bytes
-    from simulator.model import build_portal
+    from simulator.web import build_portal
 
     web = build_portal(seed=1, families="all", agencies=4)
     site = web.family_sites[0]

@@ -13,7 +13,7 @@ import itertools
 # The templates' keys and printed labels as the test bed spells them (simulator/), never
 # the parser's own tables: a row the parser forgets is still printed and expected here.
 from simulator import figures as T
-from simulator.render import GROUP_LABELS, ROW_LABELS
+from simulator.report_body import GROUP_LABELS, ROW_LABELS
 
 COLUMNS = T.APPLICATION_COLUMNS
 PARTS = COLUMNS[:-1]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.render import render_report_text
 
 from conftest import gongkai

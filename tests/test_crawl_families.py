@@ -19,7 +19,7 @@ from gongkai.archive import db
 from gongkai.archive.encoding import decode
 from gongkai.archive.warc import read_capture, read_record
 from gongkai.crawler.registry import load_site
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 from simulator.truth import ground_truth
 

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 from gongkai.archive import db
 from gongkai.archive.warc import WarcStore, read_capture
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import REPO, datasette, gongkai

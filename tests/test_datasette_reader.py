@@ -20,7 +20,7 @@ import opencc
 import pytest
 
 from gongkai.archive import db
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 from simulator.truth import ground_truth
 

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from gongkai.archive import migrations
 from gongkai.archive.warc import WarcStore
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.render import render_report
 
 from conftest import REPO, free_port, gongkai, wait_for_http

@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from gongkai.archive import db
 from gongkai.archive.deadline_rules import load_rules
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 from simulator.truth import ground_truth
 

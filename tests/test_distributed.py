@@ -9,7 +9,7 @@ import pytest
 from redis import Redis
 
 from gongkai.archive import db
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import REPO, free_port

@@ -13,7 +13,7 @@ import yaml
 
 from gongkai.archive import db
 from gongkai.archive.warc import read_record
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 from simulator.truth import ground_truth
 

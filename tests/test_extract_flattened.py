@@ -295,7 +295,7 @@ def test_simulated_reports_flattened_in_every_style():
     """Every report of a small simulated web (blank cells, short rows, 合计, Word labels,
     t2019 and t2021) printed as flattened text in each style the test bed knows."""
     from simulator.flattened import STYLES as SIM_STYLES, flattened_text, flattened_truth
-    from simulator.model import build_portal
+    from simulator.web import build_portal
     from simulator.truth import report_truth
 
     web = build_portal(seed=3, families="all", agencies=4)

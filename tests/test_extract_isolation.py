@@ -23,7 +23,7 @@ from gongkai.archive import db
 from gongkai.archive.extract import extract_document
 from gongkai.archive.isolation import ExtractionFailed, Limits, Workers
 from gongkai.archive.warc import WarcStore
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.render import render_report
 
 from conftest import REPO, datasette, gongkai

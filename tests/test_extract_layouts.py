@@ -8,7 +8,7 @@ from gongkai.archive.extract.forms import parse
 from gongkai.archive.extract import labels as L
 from gongkai.archive.extract import tables
 from gongkai.archive.extract.tables import is_number
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.truth import report_truth
 from tests.report_builder import html_report, sample_figures
 

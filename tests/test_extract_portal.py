@@ -4,7 +4,7 @@ Word markup, blank cells, 合计, the damaged seed layout), against the ground t
 import pytest
 
 from gongkai.archive.extract import extract_document
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.render import render_report
 from simulator.truth import report_truth
 

@@ -14,7 +14,7 @@ from gongkai.crawler.families.attachments import find_attachments
 from gongkai.crawler.families.common import (beijing_date, breadcrumb, dated_entries, metadata_box,
                                      report_facts)
 from gongkai.crawler.families.paging import create_page_html
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.truth import ground_truth
 
 

@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from gongkai.crawler.families import hanweb
 from gongkai.crawler.spiders.hanweb import HanwebSpider
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.truth import ground_truth
 from test_families_common import saved
 

@@ -12,7 +12,7 @@ from gongkai.archive.extract import extract_document
 from gongkai.archive.extract.document import Table
 from gongkai.archive.extract.forms import parse, sniff
 from simulator.documents import document_bytes
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.truth import report_truth
 
 ATTACHMENT_FORMS = ("pdf", "docx", "xlsx", "xls")

@@ -9,7 +9,7 @@ from scrapy.utils.test import get_crawler
 
 from gongkai.crawler.families import ganzhou
 from gongkai.crawler.spiders.ganzhou import GanzhouSpider
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.render import respond
 
 BASE = "http://www.huichang.gov.cn/"

@@ -11,7 +11,7 @@ import pytest
 
 from gongkai.archive import db
 from gongkai.archive.verify import verify
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 from simulator.truth import ground_truth
 

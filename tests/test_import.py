@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from gongkai.archive import db
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import gongkai, through_proxy

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.archive import db
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import REPO, free_port, gongkai, wait_for_http

@@ -15,7 +15,7 @@ import pytest
 from gongkai.crawler.politeness import NotSimulated, SIMULATED_HOSTS, check_simulated
 from gongkai.crawler.registry import load_site, site_names
 from gongkai.crawler.run import crawl_settings
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import gongkai

@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from simulator import figures as F
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.render import render_report_text, respond
 from simulator.server import PortalServer
 from simulator.truth import ground_truth

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 
 from conftest import through_proxy as get
 

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from simulator.faults import FAULTS
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.truth import ground_truth
 
 from conftest import through_proxy as get

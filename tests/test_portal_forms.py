@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from simulator import figures as F
-from simulator.model import build_portal
+from simulator.web import build_portal
 
 from conftest import through_proxy as get
 from test_portal import PROACTIVE_COLS, PROACTIVE_ROWS, REVIEW_COLS, ROW_BY_NORM, derived_keys, is_value, norm, parse_value

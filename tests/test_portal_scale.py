@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from simulator.faults import FAULTS, FaultSet
-from simulator.model import Portal, build_portal
+from simulator.model import Portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 from simulator.truth import ground_truth
 from simulator.web import Web

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import gongkai

@@ -10,7 +10,7 @@ import pytest
 
 from gongkai.archive import db
 from gongkai.crawler.revisit import RevisitRule, window
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import gongkai

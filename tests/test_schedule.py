@@ -21,7 +21,7 @@ from gongkai.scheduling.rules import load_config, plan
 from gongkai.scheduling.runner import lock_path, run_site
 from gongkai.scheduling.service import close, open_scheduler, sync_jobs
 from gongkai.scheduling.webhook import deliver_pending
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 from simulator.site import bytes_response
 

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from gongkai.archive import db
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import REPO

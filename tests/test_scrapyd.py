@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 
 from gongkai.archive import db
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import REPO, free_port, wait_for_http

@@ -6,7 +6,7 @@ from gongkai.archive import db
 from gongkai.archive.database import build
 from gongkai.archive.versions import history, is_soft_404
 from gongkai.archive.warc import WarcStore
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.render import render_report
 
 URL = "http://www.huichang.gov.cn/hcxxxgk/hc1590/202101/edited.shtml"

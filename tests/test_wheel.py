@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.model import build_portal
+from simulator.web import build_portal
 from simulator.server import PortalServer
 
 from conftest import REPO, free_port, wait_for_http
