@@ -136,71 +136,111 @@ def deadline_of(kind: str, year: int) -> str | None:
 
 
 def plant(web, faults: FaultSet) -> list[dict]:
-    """Plant ``faults`` on the sites of ``web`` (a ``web.Web`` under construction)."""
+    """Plant ``faults`` on the sites of ``web`` (a ``web.Web`` under construction).
+
+    Each fault takes its reports from a site's pool in a fixed order, so the same seed and
+    faults always touch the same reports."""
     records: list[dict] = []
     sites = {s.family: s for s in web.family_sites}
     pools = {s.key: _Pool(web.seed, s) for s in sites.values()}
-
-    # --- time: reports that change, vanish, move, come late or never come ---
     for site in sites.values():
-        pool = pools[site.key]
-        rng = pool.rng
-        if "missing" in faults:
-            r = pool.take()
-            if r is not None:
-                site.reports.remove(r)
-                site.missing.append((r.agency, r.report_year))
-                records.append(_record("missing", site, agency=r.agency.name, agency_kind=r.agency.kind,
-                                       report_year=r.report_year))
-        if "late" in faults:
-            for backdated in (False, True):
-                r = pool.take(_has_deadline)
-                if r is None:
-                    continue
-                deadline = _deadline(r)
-                if backdated:
-                    declared = r.published_at
-                    appeared = deadline + timedelta(days=rng.randint(5, 30))
-                else:
-                    shown = deadline + timedelta(days=rng.randint(10, 50))
-                    declared = datetime.combine(shown, r.published_at.time())
-                    appeared = shown
-                site.redate(r, declared, appeared)
-                r.timeline.events.append("late")
-                entry = {"kind": "late", "deadline": deadline.isoformat(), "declared": declared.date().isoformat(),
-                         "appeared": appeared.isoformat(), "backdated": backdated}
-                r.extra_defects.append(entry)
-                records.append(_record("late", site, path=r.path, **{k: v for k, v in entry.items() if k != "kind"}))
-        if "edited" in faults:
-            r = pool.take(lambda r: r.form != "image")
-            if r is not None:
-                r.timeline.edited = r.timeline.appeared + timedelta(days=rng.randint(15, 60))
-                r.timeline.events.append("edited")
-                changed = ["applications.disclosed.natural_person"]
-                entry = {"kind": "edited", "on": r.timeline.edited.isoformat(), "changed": changed,
-                         "before": "a count one too high breaks the row total and the balance"}
-                r.extra_defects.append(entry)
-                records.append(_record("edited", site, path=r.path, on=entry["on"], changed=changed))
-        if "deleted" in faults:
-            r = pool.take()
-            if r is not None:
-                r.timeline.deleted = r.timeline.appeared + timedelta(days=rng.randint(30, 150))
-                r.timeline.events.append("deleted")
-                r.extra_defects.append({"kind": "deleted", "on": r.timeline.deleted.isoformat()})
-                records.append(_record("deleted", site, path=r.path, on=r.timeline.deleted.isoformat()))
-        if "moved" in faults:
-            r = pool.take()
-            if r is not None:
-                on = r.timeline.appeared + timedelta(days=rng.randint(60, 200))
-                r.timeline.move = Move(on, site.report_path(r, on, "moved"), site.moved_status)
-                r.timeline.events.append("moved")
-                entry = {"kind": "moved", "on": on.isoformat(), "old_path": r.path, "new_path": r.timeline.move.new_path,
-                         "old_status": site.moved_status}
-                r.extra_defects.append(entry)
-                records.append(_record("moved", site, path=r.path, on=entry["on"], new_path=entry["new_path"],
-                                       old_status=site.moved_status))
+        for step in (_plant_missing, _plant_late, _plant_edited, _plant_deleted, _plant_moved):
+            step(site, pools[site.key], faults, records)
+    _plant_encodings(sites, pools, faults, records)
+    for site in sites.values():
+        _plant_slow(site, pools[site.key], faults, records)
+        _plant_bursts(site, pools[site.key], faults, records)
+    for step in (_plant_inflated_counts, _plant_cross_column_links, _plant_mirror_links,
+                 _plant_other_scheme_links, _plant_soft_404, _plant_robots, _plant_challenges):
+        step(web, sites, pools, faults, records)
+    for site in list(sites.values()):
+        site.reindex()
+    return records
 
-    # --- pages and hosts ---
+
+# --- time: reports that change, vanish, move, come late or never come ---
+
+
+def _plant_missing(site, pool, faults, records) -> None:
+    if "missing" not in faults:
+        return
+    r = pool.take()
+    if r is not None:
+        site.reports.remove(r)
+        site.missing.append((r.agency, r.report_year))
+        records.append(_record("missing", site, agency=r.agency.name, agency_kind=r.agency.kind,
+                               report_year=r.report_year))
+
+
+def _plant_late(site, pool, faults, records) -> None:
+    """One report openly after its deadline, one backdated (declared before, appeared after)."""
+    if "late" not in faults:
+        return
+    rng = pool.rng
+    for backdated in (False, True):
+        r = pool.take(_has_deadline)
+        if r is None:
+            continue
+        deadline = _deadline(r)
+        if backdated:
+            declared = r.published_at
+            appeared = deadline + timedelta(days=rng.randint(5, 30))
+        else:
+            shown = deadline + timedelta(days=rng.randint(10, 50))
+            declared = datetime.combine(shown, r.published_at.time())
+            appeared = shown
+        site.redate(r, declared, appeared)
+        r.timeline.events.append("late")
+        entry = {"kind": "late", "deadline": deadline.isoformat(), "declared": declared.date().isoformat(),
+                 "appeared": appeared.isoformat(), "backdated": backdated}
+        r.extra_defects.append(entry)
+        records.append(_record("late", site, path=r.path, **{k: v for k, v in entry.items() if k != "kind"}))
+
+
+def _plant_edited(site, pool, faults, records) -> None:
+    if "edited" not in faults:
+        return
+    r = pool.take(lambda r: r.form != "image")
+    if r is not None:
+        r.timeline.edited = r.timeline.appeared + timedelta(days=pool.rng.randint(15, 60))
+        r.timeline.events.append("edited")
+        changed = ["applications.disclosed.natural_person"]
+        entry = {"kind": "edited", "on": r.timeline.edited.isoformat(), "changed": changed,
+                 "before": "a count one too high breaks the row total and the balance"}
+        r.extra_defects.append(entry)
+        records.append(_record("edited", site, path=r.path, on=entry["on"], changed=changed))
+
+
+def _plant_deleted(site, pool, faults, records) -> None:
+    if "deleted" not in faults:
+        return
+    r = pool.take()
+    if r is not None:
+        r.timeline.deleted = r.timeline.appeared + timedelta(days=pool.rng.randint(30, 150))
+        r.timeline.events.append("deleted")
+        r.extra_defects.append({"kind": "deleted", "on": r.timeline.deleted.isoformat()})
+        records.append(_record("deleted", site, path=r.path, on=r.timeline.deleted.isoformat()))
+
+
+def _plant_moved(site, pool, faults, records) -> None:
+    if "moved" not in faults:
+        return
+    r = pool.take()
+    if r is not None:
+        on = r.timeline.appeared + timedelta(days=pool.rng.randint(60, 200))
+        r.timeline.move = Move(on, site.report_path(r, on, "moved"), site.moved_status)
+        r.timeline.events.append("moved")
+        entry = {"kind": "moved", "on": on.isoformat(), "old_path": r.path, "new_path": r.timeline.move.new_path,
+                 "old_status": site.moved_status}
+        r.extra_defects.append(entry)
+        records.append(_record("moved", site, path=r.path, on=entry["on"], new_path=entry["new_path"],
+                               old_status=site.moved_status))
+
+
+# --- pages and hosts ---
+
+
+def _plant_encodings(sites, pools, faults, records) -> None:
     enc_site = _first(sites, ("trs", "hanweb", "gkmlpt", "ganzhou"))
     for kind, declared in (("gbk_gb2312", "gb2312"), ("gbk_no_charset", None), ("meta_malformed", "gbk (malformed meta)")):
         if kind in faults and enc_site is not None:
@@ -209,91 +249,118 @@ def plant(web, faults: FaultSet) -> list[dict]:
                 enc_site.plan.encodings[r.uuid] = kind
                 r.extra_defects.append({"kind": "encoding", "fault": kind, "encoding": "gbk", "declared": declared})
                 records.append(_record(kind, enc_site, path=r.path, encoding="gbk", declared=declared))
-    for site in sites.values():
-        if "slow" in faults:
-            r = pools[site.key].take()
-            if r is not None:
-                site.plan.slow[r.path] = SLOW_SECONDS
-                r.extra_defects.append({"kind": "slow", "seconds": SLOW_SECONDS})
-                records.append(_record("slow", site, path=r.path, seconds=SLOW_SECONDS))
-        if "burst_5xx" in faults:
-            paths = []
-            r = pools[site.key].take()
-            if r is not None:
-                paths.append(r.path)
-                r.extra_defects.append({"kind": "burst_5xx", "statuses": list(BURST)})
-            if site.family == "hanweb":
-                paths.append("/module/web/jpage/dataproxy.jsp")
-            if site.family == "gkmlpt":
-                paths.append("/gkmlpt/api/all/2771")
-            for p in paths:
-                site.plan.bursts[p] = list(BURST)
-                records.append(_record("burst_5xx", site, path=p, statuses=list(BURST)))
-    if "page_count_inflated" in faults:
-        site = _first(sites, ("trs", "ganzhou"))
-        if site is not None:
-            columns = _columns_with_reports(site)[:2]
-            for c in columns:
-                site.plan.inflated[c] = 2
-                records.append(_record("page_count_inflated", site, column=c, extra_pages=2))
-    if "cross_column_links" in faults:
-        site = _first(sites, ("ganzhou", "trs"))
-        if site is not None:
-            columns = _columns_with_reports(site)
-            r = pools[site.key].take()
-            target = next((c for c in columns if r is not None and c != site.column_of(r)), None)
-            if r is not None and target is not None:
-                site.plan.cross[target] = [r]
-                r.extra_defects.append({"kind": "cross_column_link", "listed_in": target})
-                records.append(_record("cross_column_links", site, column=target, path=r.path,
-                                       own_column=site.column_of(r)))
-    if "mirror_links" in faults:
-        from .families.mirror import MirrorSite
 
-        for family, mirror_host in MIRRORS.items():
-            site = sites.get(family)
-            if site is None:
-                continue
-            r = pools[site.key].take()
-            if r is None:
-                continue
-            site.plan.mirrors[site.column_of(r)] = [(r, mirror_host)]
-            web.extra_sites.append(MirrorSite(mirror_host, site))
-            r.extra_defects.append({"kind": "mirror_link", "mirror_host": mirror_host})
-            records.append(_record("mirror_links", site, path=r.path, column=site.column_of(r), mirror_host=mirror_host))
-    if "other_scheme_links" in faults:
-        site = _first(sites, ("trs", "ganzhou"))
+
+def _plant_slow(site, pool, faults, records) -> None:
+    if "slow" not in faults:
+        return
+    r = pool.take()
+    if r is not None:
+        site.plan.slow[r.path] = SLOW_SECONDS
+        r.extra_defects.append({"kind": "slow", "seconds": SLOW_SECONDS})
+        records.append(_record("slow", site, path=r.path, seconds=SLOW_SECONDS))
+
+
+def _plant_bursts(site, pool, faults, records) -> None:
+    if "burst_5xx" not in faults:
+        return
+    paths = []
+    r = pool.take()
+    if r is not None:
+        paths.append(r.path)
+        r.extra_defects.append({"kind": "burst_5xx", "statuses": list(BURST)})
+    if site.family == "hanweb":
+        paths.append("/module/web/jpage/dataproxy.jsp")
+    if site.family == "gkmlpt":
+        paths.append("/gkmlpt/api/all/2771")
+    for p in paths:
+        site.plan.bursts[p] = list(BURST)
+        records.append(_record("burst_5xx", site, path=p, statuses=list(BURST)))
+
+
+def _plant_inflated_counts(web, sites, pools, faults, records) -> None:
+    site = _first(sites, ("trs", "ganzhou"))
+    if "page_count_inflated" not in faults or site is None:
+        return
+    for c in _columns_with_reports(site)[:2]:
+        site.plan.inflated[c] = 2
+        records.append(_record("page_count_inflated", site, column=c, extra_pages=2))
+
+
+def _plant_cross_column_links(web, sites, pools, faults, records) -> None:
+    site = _first(sites, ("ganzhou", "trs"))
+    if "cross_column_links" not in faults or site is None:
+        return
+    columns = _columns_with_reports(site)
+    r = pools[site.key].take()
+    target = next((c for c in columns if r is not None and c != site.column_of(r)), None)
+    if r is not None and target is not None:
+        site.plan.cross[target] = [r]
+        r.extra_defects.append({"kind": "cross_column_link", "listed_in": target})
+        records.append(_record("cross_column_links", site, column=target, path=r.path,
+                               own_column=site.column_of(r)))
+
+
+def _plant_mirror_links(web, sites, pools, faults, records) -> None:
+    if "mirror_links" not in faults:
+        return
+    from .families.mirror import MirrorSite
+
+    for family, mirror_host in MIRRORS.items():
+        site = sites.get(family)
         r = pools[site.key].take() if site is not None else None
-        if r is not None:
-            column = site.column_of(r)
-            site.plan.schemes[column] = [r]
-            r.extra_defects.append({"kind": "other_scheme_link", "scheme": "https"})
-            records.append(_record("other_scheme_links", site, path=r.path, column=column))
-    if "soft_404" in faults:
-        site = _first(sites, ("hanweb", "gkmlpt", "trs", "ganzhou"))
-        if site is not None:
-            site.plan.soft_404 = True
-            records.append(_record("soft_404", site, status=200))
-            # what "not found" looks like on this host changes for the reports already planted
-            for rec in records:
-                if rec["site"] == site.key and rec["name"] in ("deleted", "moved", "late"):
-                    rec["not_found_status"] = 200
-            for r in site.reports:
-                for d in r.extra_defects:
-                    if d["kind"] in ("deleted", "moved", "late"):
-                        d["not_found_status"] = 200
-    if "robots" in faults:
-        site = _first(sites, ("trs", "ganzhou", "hanweb", "gkmlpt"))
-        if site is not None:
-            text, forbids, detail = site.robots_fault(rng_for(web.seed, "robots", site.key))
-            site.plan.robots = text
-            mark = {"kind": "robots_disallowed", "host": site.host}
-            hit = 0
-            for r in site.reports:
-                if forbids(r):
-                    r.extra_defects.append(mark)
-                    hit += 1
-            records.append(_record("robots", site, robots_txt=text, reports=hit, **detail))
+        if r is None:
+            continue
+        site.plan.mirrors[site.column_of(r)] = [(r, mirror_host)]
+        web.extra_sites.append(MirrorSite(mirror_host, site))
+        r.extra_defects.append({"kind": "mirror_link", "mirror_host": mirror_host})
+        records.append(_record("mirror_links", site, path=r.path, column=site.column_of(r), mirror_host=mirror_host))
+
+
+def _plant_other_scheme_links(web, sites, pools, faults, records) -> None:
+    if "other_scheme_links" not in faults:
+        return
+    site = _first(sites, ("trs", "ganzhou"))
+    r = pools[site.key].take() if site is not None else None
+    if r is not None:
+        column = site.column_of(r)
+        site.plan.schemes[column] = [r]
+        r.extra_defects.append({"kind": "other_scheme_link", "scheme": "https"})
+        records.append(_record("other_scheme_links", site, path=r.path, column=column))
+
+
+def _plant_soft_404(web, sites, pools, faults, records) -> None:
+    site = _first(sites, ("hanweb", "gkmlpt", "trs", "ganzhou"))
+    if "soft_404" not in faults or site is None:
+        return
+    site.plan.soft_404 = True
+    records.append(_record("soft_404", site, status=200))
+    # what "not found" looks like on this host changes for the reports already planted
+    for rec in records:
+        if rec["site"] == site.key and rec["name"] in ("deleted", "moved", "late"):
+            rec["not_found_status"] = 200
+    for r in site.reports:
+        for d in r.extra_defects:
+            if d["kind"] in ("deleted", "moved", "late"):
+                d["not_found_status"] = 200
+
+
+def _plant_robots(web, sites, pools, faults, records) -> None:
+    site = _first(sites, ("trs", "ganzhou", "hanweb", "gkmlpt"))
+    if "robots" not in faults or site is None:
+        return
+    text, forbids, detail = site.robots_fault(rng_for(web.seed, "robots", site.key))
+    site.plan.robots = text
+    mark = {"kind": "robots_disallowed", "host": site.host}
+    hit = 0
+    for r in site.reports:
+        if forbids(r):
+            r.extra_defects.append(mark)
+            hit += 1
+    records.append(_record("robots", site, robots_txt=text, reports=hit, **detail))
+
+
+def _plant_challenges(web, sites, pools, faults, records) -> None:
     for name, host in CHALLENGE_HOSTS.items():
         if name in faults:
             from .families.challenge import challenge_site
@@ -302,9 +369,6 @@ def plant(web, faults: FaultSet) -> list[dict]:
             web.extra_sites.append(site)
             records.append(_record(name, site, status=site.status, cookie=site.cookie_name, value=site.cookie_value,
                                    reports=len(site.reports)))
-    for site in list(sites.values()):
-        site.reindex()
-    return records
 
 
 def _columns_with_reports(site) -> list[str]:
