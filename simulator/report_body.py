@@ -233,22 +233,40 @@ def _phone(report: Report) -> str:
     return f"{profile_of(report.agency).phone}{r.randint(10000, 99999)}"
 
 
-def compose_blocks(report: Report) -> list[tuple]:
-    """The report body as blocks: ("para"|"heading"|"subheading", text) or ("table", name, rows)."""
-    rng = random.Random(f"{report.seed}:{report.agency.code}:{report.report_year}:prose")
-    a, y, v = report.agency, report.report_year, report.values
+@dataclass
+class _Voice:
+    """Who speaks in a report's prose, and how."""
+    who: str
+    full: str
+    office: str
+    gov: str
+    prof: object
+    items_published: int
+
+
+def _voice(report: Report, rng: random.Random) -> _Voice:
+    a = report.agency
     prof = profile_of(a)
     gov = f"{prof.level}政府"
     who = a.short_name if a.kind == "township" else ("本机关" if a.kind == "department" else gov)
-    full = a.name
     office = {"township": "党政综合办公室", "department": "办公室", "county_government": f"{gov}办公室"}[a.kind]
-    n = v["applications.new_received.total"]
-    co = v["applications.carried_over.total"]
-    ht = v["applications.handled_total.total"]
-    cf = v["applications.carried_forward.total"]
     items_published = rng.randint(40, 400) if a.kind != "county_government" else rng.randint(900, 3000)
-    blocks: list[tuple] = []
+    return _Voice(who, a.name, office, gov, prof, items_published)
 
+
+def compose_blocks(report: Report) -> list[tuple]:
+    """The report body as blocks: ("para"|"heading"|"subheading", text) or ("table", name, rows).
+
+    One random stream per report, drawn in reading order, so a report reads the same each time."""
+    rng = random.Random(f"{report.seed}:{report.agency.code}:{report.report_year}:prose")
+    voice = _voice(report, rng)
+    return (_introduction(report, rng, voice) + _overview(report, rng, voice)
+            + _tables(report) + _closing(report, rng, voice))
+
+
+def _introduction(report: Report, rng: random.Random, voice: _Voice) -> list[tuple]:
+    y, full, office, prof = report.report_year, voice.full, voice.office, voice.prof
+    blocks: list[tuple] = []
     intro = _pick(
         rng,
         [
@@ -270,6 +288,18 @@ def compose_blocks(report: Report) -> list[tuple]:
     intro += f"对本报告有疑问的，请与{full}{office}联系（电话：{_phone(report)}）。"
     blocks.append(("para", intro))
 
+    return blocks
+
+
+def _overview(report: Report, rng: random.Random, voice: _Voice) -> list[tuple]:
+    """总体情况: what was published, requests answered, how information is managed."""
+    y, v, who, prof, gov = report.report_year, report.values, voice.who, voice.prof, voice.gov
+    items_published = voice.items_published
+    n = v["applications.new_received.total"]
+    co = v["applications.carried_over.total"]
+    ht = v["applications.handled_total.total"]
+    cf = v["applications.carried_forward.total"]
+    blocks: list[tuple] = []
     blocks.append(("heading", SECTION_TITLES[0]))
     blocks.append(("para", _pick(rng, [
         f"{y}年，{who}把政务公开作为转变作风、服务群众的重要抓手，围绕中心工作推进决策、执行、管理、服务、结果公开，各项工作有序开展。",
@@ -322,6 +352,11 @@ def compose_blocks(report: Report) -> list[tuple]:
         "组织工作人员参加业务培训，提升依法公开的意识和能力。",
     ])))
 
+    return blocks
+
+
+def _tables(report: Report) -> list[tuple]:
+    blocks: list[tuple] = []
     blocks.append(("heading", SECTION_TITLES[1]))
     blocks.append(("table", "proactive", table_proactive(report)))
     blocks.append(("heading", SECTION_TITLES[2]))
@@ -329,6 +364,13 @@ def compose_blocks(report: Report) -> list[tuple]:
     blocks.append(("heading", SECTION_TITLES[3]))
     blocks.append(("table", "review", table_review(report)))
 
+    return blocks
+
+
+def _closing(report: Report, rng: random.Random, voice: _Voice) -> list[tuple]:
+    """Problems and improvements, other matters, signature and date."""
+    who, full = voice.who, voice.full
+    blocks: list[tuple] = []
     blocks.append(("heading", SECTION_TITLES[4]))
     problems = rng.sample(
         [
