@@ -1,8 +1,10 @@
 """Two worker processes share one crawl through a real redis-server (scrapy-redis)."""
 
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -34,15 +36,40 @@ def redis_url(tmp_path_factory):
     process.wait(timeout=20)
 
 
+REPORT_PAGE = re.compile(r"/hcxxxgk/[^/]+/\d{6}/[0-9a-f]{32}\.shtml$")
+
+
+def hold_reports_until_both_ask(web, agents: list[str]) -> None:
+    """Hold every report page until each worker (told apart by its User-Agent) has asked
+    for something: the first worker can hold only its own slots, so the second takes
+    reports from the shared queue. Sharing is then by construction, not by luck."""
+    seen, both = set(), threading.Event()
+    respond = web.respond
+
+    def gated(method, target, headers, body):
+        agent = headers.get("User-Agent", "")
+        seen.update(a for a in agents if a == agent)
+        if len(seen) == len(agents):
+            both.set()
+        if REPORT_PAGE.search(target.split("?")[0]):
+            both.wait(timeout=120)
+        return respond(method, target, headers, body)
+
+    web.respond = gated
+
+
 def test_two_workers_archive_every_report_exactly_once(redis_url, tmp_path):
     portal = build_portal(seed=3)
+    agents = ["gongkai-test-worker-1", "gongkai-test-worker-2"]
     with PortalServer(portal) as server:
+        hold_reports_until_both_ask(server.web, agents)
         base_url = server.url
         command = [sys.executable, "-m", "gongkai.cli", "crawl", "huichang", "--base-url",
                    server.url, "--data", str(tmp_path), "--redis", redis_url, "--crawl-id",
                    "shared", "-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.05"]
-        workers = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        workers = [subprocess.Popen(command + ["-s", f"USER_AGENT={agent}"], cwd=REPO,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for agent in agents]
         outputs = [worker.communicate(timeout=300) for worker in workers]
     assert [w.returncode for w in workers] == [0, 0], [err[-2000:] for _, err in outputs]
 
