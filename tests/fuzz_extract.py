@@ -19,13 +19,14 @@ import os
 import re
 import signal
 import sys
-import zipfile
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import hypothesis
 from hypothesis import HealthCheck, given, settings, strategies as st
+
+from hostile_documents import rezip, zip_members
 
 REPO = Path(__file__).resolve().parent.parent
 FORMS = ("html", "text", "pdf", "docx", "xlsx", "xls")
@@ -131,11 +132,11 @@ def _docx_grid(grid) -> bytes:
 
 
 def _replace_docx_body(body: str) -> bytes:
-    members = _members(report("docx"))
+    members = zip_members(report("docx"))
     xml = members["word/document.xml"].decode()
     start, end = xml.index("<w:body>") + len("<w:body>"), xml.index("<w:sectPr")
     members["word/document.xml"] = (xml[:start] + body + xml[end:]).encode()
-    return _zip(members)
+    return rezip(members)
 
 
 def _column(n: int) -> str:
@@ -147,7 +148,7 @@ def _column(n: int) -> str:
 
 
 def _xlsx_grid(grid) -> bytes:
-    members = _members(report("xlsx"))
+    members = zip_members(report("xlsx"))
     cells, merges = [], []
     for r, row in enumerate(grid, start=1):
         out = []
@@ -165,7 +166,7 @@ def _xlsx_grid(grid) -> bytes:
                      f"<sheetData>{''.join(cells)}</sheetData>", xml, flags=re.S)
         xml = re.sub(r"<mergeCells.*?</mergeCells>", "", xml, flags=re.S)
         members[name] = xml.replace("</sheetData>", "</sheetData>" + merge_xml, 1).encode()
-    return _zip(members)
+    return rezip(members)
 
 
 def _xls_grid(grid) -> bytes:
@@ -235,19 +236,6 @@ def garbage(draw, form: str):
     return MAGIC[form] + body
 
 
-def _members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return {name: z.read(name) for name in z.namelist()}
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return out.getvalue()
-
-
 # ---------------------------------------------------------------- mutants
 
 _DIGITS = re.compile(rb"\d")
@@ -295,11 +283,11 @@ def markup_mutant(draw, data: bytes, tags: tuple[bytes, ...], whole: tuple[bytes
 
 @st.composite
 def zip_mutant(draw, form: str):
-    members = _members(report(form))
+    members = zip_members(report(form))
     if draw(st.integers(0, 4)) == 0:
         # the right part names, one part's contents random
         members[draw(st.sampled_from(sorted(members)))] = draw(st.binary(max_size=2000))
-        return _zip(members)
+        return rezip(members)
     parts = [n for n in members if n == "word/document.xml" or
              n.startswith("xl/worksheets/sheet")]
     name = draw(st.sampled_from(parts))
@@ -312,7 +300,7 @@ def zip_mutant(draw, form: str):
             m = draw(st.sampled_from(spans))
             value = draw(st.sampled_from([b"0", b"1", b"3", b"two", b"-1", b"99999999"]))
             members[name] = xml[:m.start()] + b'<w:gridSpan w:val="%s"/>' % value + xml[m.end():]
-    return _zip(members)
+    return rezip(members)
 
 
 @st.composite

@@ -112,12 +112,12 @@ def write_zip(path: Path, members: list[tuple[str, object, int | None]]) -> None
                               central, start, 0))
 
 
-def _members(data: bytes) -> dict[str, bytes]:
+def zip_members(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return {name: z.read(name) for name in z.namelist()}
 
 
-def _rezip(members: dict[str, bytes]) -> bytes:
+def rezip(members: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
@@ -157,12 +157,12 @@ def pdf_without_mediabox(path: Path) -> None:
 
 
 def docx_gridspan_not_a_number(path: Path) -> None:
-    members = _members(_report("docx"))
+    members = zip_members(_report("docx"))
     xml = members["word/document.xml"].decode()
     xml = xml.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="two"/>', 3)
     xml = xml.replace('<w:gridSpan w:val="2"/>', '<w:gridSpan w:val="2.5x"/>')
     members["word/document.xml"] = xml.encode()
-    path.write_bytes(_rezip(members))
+    path.write_bytes(rezip(members))
 
 
 def pdf_cyclic_reference(path: Path) -> None:
@@ -223,18 +223,18 @@ def html_million_cells(path: Path) -> None:
 
 
 def docx_huge_gridspan(path: Path) -> None:
-    members = _members(_report("docx"))
+    members = zip_members(_report("docx"))
     xml = members["word/document.xml"].decode()
     xml = xml.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="50000000"/>', 60)
     members["word/document.xml"] = xml.encode()
-    path.write_bytes(_rezip(members))
+    path.write_bytes(rezip(members))
 
 
 def _xlsx_sheet_edit(edit) -> bytes:
-    members = _members(_report("xlsx"))
+    members = zip_members(_report("xlsx"))
     name = next(n for n in members if n.startswith("xl/worksheets/sheet"))
     members[name] = edit(members[name].decode()).encode()
-    return _rezip(members)
+    return rezip(members)
 
 
 def xlsx_far_cell(path: Path) -> None:
@@ -369,7 +369,7 @@ def pdf_flate_bomb(path: Path) -> None:
 
 
 def _office_bomb(path: Path, form: str, part: str, inject: bytes, at: bytes, lie: bool) -> None:
-    members = _members(_report(form))
+    members = zip_members(_report(form))
     xml = members[part]
     head, tail = xml.split(at, 1)
     stuffing = 1536 * MB
@@ -390,13 +390,13 @@ def docx_zip_bomb_lying_sizes(path: Path) -> None:
 
 
 def xlsx_zip_bomb_lying_sizes(path: Path) -> None:
-    members = _members(_report("xlsx"))
+    members = zip_members(_report("xlsx"))
     sheet = next(n for n in members if n.startswith("xl/worksheets/sheet"))
     _office_bomb(path, "xlsx", sheet, b"<!-- -->" * 8, b"</sheetData>", lie=True)
 
 
 def xlsx_zip_bomb_declared(path: Path) -> None:
-    members = _members(_report("xlsx"))
+    members = zip_members(_report("xlsx"))
     sheet = next(n for n in members if n.startswith("xl/worksheets/sheet"))
     _office_bomb(path, "xlsx", sheet, b"<!-- -->" * 8, b"</sheetData>", lie=False)
 
@@ -424,11 +424,11 @@ def html_deep_nesting(path: Path) -> None:
 
 
 def docx_deep_nesting(path: Path) -> None:
-    members = _members(_report("docx"))
+    members = zip_members(_report("docx"))
     xml = members["word/document.xml"].decode()
     nest = "<w:tbl><w:tr><w:tc>" * 3000 + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * 3000
     members["word/document.xml"] = xml.replace("<w:body>", "<w:body>" + nest, 1).encode()
-    path.write_bytes(_rezip(members))
+    path.write_bytes(rezip(members))
 
 
 def pdf_deep_nesting(path: Path) -> None:
