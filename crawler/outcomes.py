@@ -66,10 +66,14 @@ def count_outcomes(stats: dict) -> Outcomes:
                     under("gongkai/dropped/"))
 
 
-def judge(counts: Outcomes, blocked: list[str], usable: int) -> tuple[str, str]:
+def judge(counts: Outcomes, blocked: list[str], usable: int,
+          shared: bool = False) -> tuple[str, str]:
     """Whether the crawl reached the site, and if not, why, in one line."""
     if usable:
         return "ok", ""
+    if shared and not counts.requests:
+        # a worker of a Redis-shared crawl whose peers took every request failed at nothing
+        return "ok", "the other workers of the shared crawl took every request"
     if blocked:
         return "blocked", f"blocked: {', '.join(blocked)} answered only with challenge pages"
     if not counts.requests:

@@ -77,7 +77,9 @@ class CrawlRunRecorder:
         stats = self.crawler.stats.get_stats()
         blocked = sorted({event["host"] for event in getattr(self.crawler, "gongkai_blocked", [])})
         counts = count_outcomes(stats)
-        outcome, outcome_reason = judge(counts, blocked, stats.get("gongkai/outcome/usable", 0))
+        shared = "scrapy_redis" in self.crawler.settings.get("SCHEDULER", "")
+        outcome, outcome_reason = judge(counts, blocked, stats.get("gongkai/outcome/usable", 0),
+                                        shared)
         self.crawler.stats.set_value("gongkai/outcome", outcome)
         self.crawler.stats.set_value("gongkai/outcome_reason", outcome_reason)
         row = {
