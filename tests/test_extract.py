@@ -260,3 +260,20 @@ def test_a_page_nested_too_deep_says_where_reading_stopped():
                for w in result["warnings"])
     assert {k: v for k, v in result["figures"].items() if k in figures} == figures
     assert not extract_document(page.encode(), content_type="text/html")["warnings"]
+
+
+def test_a_header_that_lost_a_column_places_no_row_by_position():
+    """A header a column short and a row a value short fit each other position by
+    position, a column off (found by fuzzing the text form): nothing of that group."""
+    f = sample_figures()
+    made, published, total = (f[f"proactive.normative_docs.{c}"]
+                              for c in ("made", "published", "total_published"))
+    text = tab_text_report(f)
+    damaged = text.replace("\t本年新制作数量\n", "", 1).replace(
+        f"\t规范性文件\n\t{made}\n\t{published}\n\t{total}\n", f"\t规范性文件\n\t{made}\n\t{total}\n", 1)
+    assert damaged.count("\n") == text.count("\n") - 2
+    result = extract_document(damaged)
+    assert not any(key.startswith(("proactive.rules.", "proactive.normative_docs."))
+                   for key in result["figures"])
+    assert any("normative_docs' sits under a header naming only" in w for w in result["warnings"])
+    assert result["figures"]["proactive.licensing.decisions"] == f["proactive.licensing.decisions"]

@@ -22,7 +22,7 @@ from .metadata import (find_agency, find_box_fields, find_published, find_sectio
 from .tables import detect_template, extract_tables
 
 # Bump whenever the output for the same input may change.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_file"]
 

@@ -163,6 +163,9 @@ def _spanned_key(cell: Cell, colmap: dict[int, str]):
 # The columns each row of table 二 has in either template.
 _PROACTIVE_PAIRS = {row: set(L.PROACTIVE_T2019.get(row, ())) | set(L.PROACTIVE_T2021.get(row, ()))
                     for row in {*L.PROACTIVE_T2019, *L.PROACTIVE_T2021}}
+# The column sets a template prints for a row: a header naming fewer lost one.
+_PROACTIVE_GROUPS = {row: {frozenset(t[row]) for t in (L.PROACTIVE_T2019, L.PROACTIVE_T2021) if row in t}
+                     for row in _PROACTIVE_PAIRS}
 
 
 @lru_cache(maxsize=1 << 14)
@@ -201,13 +204,21 @@ def read_proactive(tables: list[Table], out: Figures) -> None:
                 out.warnings.append(f"proactive row '{row_key}' has no column header")
                 continue
             # by position, unless the header or the row is a cell short in its grid
-            if len(values) == len(columns) and not (header_short or _short_row(table, r)) \
+            # a header that lost a column and a row that lost a value fit each other
+            # position by position, a column off: by position only under a whole header
+            whole = frozenset(k for k in columns if k) in _PROACTIVE_GROUPS.get(row_key, ())
+            if whole and len(values) == len(columns) and not (header_short or _short_row(table, r)) \
                     and not any(_proactive_label(c.text) for c in values):
                 # a label among the values (doubled into the row) puts the figures after
                 # it a column off; a note (不详) in a cell of its own does not
                 placed = {key: cell for key, cell in zip(columns, values) if key}
             else:
                 placed = _place_by_grid(table, r, values, colmap)
+                if placed is None and not whole:
+                    named = ", ".join(k for k in columns if k) or "none of its columns"
+                    out.warnings.append(f"proactive row '{row_key}' sits under a header naming "
+                                        f"only {named}: not placed")
+                    continue
                 if placed is None:
                     out.warnings.append(f"proactive row '{row_key}' has {len(values)} "
                                         f"of {len(columns)} cells")
