@@ -109,6 +109,19 @@ def _table(lines: list[dict]) -> Table | None:
     size = sorted(n["size"] for n in numbers)[len(numbers) // 2]
     value_left = min(n["x0"] for n in numbers) - size * 0.5
     in_values = lambda s: s["x1"] > value_left      # noqa: E731
+    value_segs, header_segs, label_segs = _sort_segments(segments, size, in_values)
+    headers = _stack(header_segs)
+    columns = _value_columns(value_segs, headers, size, in_values)
+    gaps = [b - a for a, b in zip(columns, columns[1:])]
+    tolerance = min(gaps) / 2 if gaps else size * 3
+    placed = _value_rows(value_segs, label_segs, columns, size, tolerance)
+    placed += _header_rows(headers, columns, tolerance, in_values)
+    placed.sort(key=lambda p: p[0])
+    return _grid(placed, len(columns))
+
+
+def _sort_segments(segments, size, in_values) -> tuple[list, list, list]:
+    """(figures, header labels above them, row labels left of them), line by line."""
     value_segs, header_segs, label_segs = [], [], []
     for line in _lines_of(segments, size):
         line = _join_spaced(line)
@@ -119,21 +132,27 @@ def _table(lines: list[dict]) -> Table | None:
             header_segs += line
         else:
             label_segs += line
+    return value_segs, header_segs, label_segs
+
+
+def _value_columns(value_segs, headers, size, in_values) -> list[float]:
     columns = _columns([s for s in value_segs if is_number(s["text"])])
-    headers = _stack(header_segs)
     # a column left blank in every row still has its label above it
     for h in headers:
         centre = (h["x0"] + h["x1"]) / 2
         if in_values(h) and _column_label(h["text"]) and \
                 all(abs(centre - c) > size for c in columns):
             columns = sorted(columns + [centre])
-    gaps = [b - a for a, b in zip(columns, columns[1:])]
-    tolerance = min(gaps) / 2 if gaps else size * 3
+    return columns
+
+
+def _value_rows(value_segs, label_segs, columns, size, tolerance) -> list[tuple[float, dict]]:
+    """(top, {"labels": texts, column: text}) of each line of figures, with the labels
+    beside it, and of each label too far from any figures to belong to them."""
     value_tops = sorted({s["top"] for s in value_segs})
     pitch = sorted(b - a for a, b in zip(value_tops, value_tops[1:]))
     reach = max(size * 1.2, 0.6 * pitch[len(pitch) // 2]) if pitch else size * 1.2
-
-    placed: list[tuple[float, dict[int, str]]] = []     # (top, label texts | column → text)
+    placed: list[tuple[float, dict]] = []
     by_row: dict[float, list[dict]] = {top: [] for top in value_tops}
     for frag in _stack(label_segs):
         middle = (frag["top"] + frag["bottom"]) / 2
@@ -153,6 +172,10 @@ def _table(lines: list[dict]) -> Table | None:
                 break
             values[col] = seg["text"]
         placed.append((top, {"labels": labels, **values}))
+    return placed
+
+
+def _header_rows(headers, columns, tolerance, in_values) -> list[tuple[float, dict]]:
     header_rows: list[tuple[float, float, dict]] = []     # (top, bottom, row)
     for frag in headers:
         col = "labels" if not in_values(frag) else _column_of(frag, columns, tolerance * 2)
@@ -172,15 +195,16 @@ def _table(lines: list[dict]) -> Table | None:
             row["labels"].append(frag["text"])
         else:
             row[col] = frag["text"]
-    placed += [(t, r) for t, _, r in header_rows]
-    placed.sort(key=lambda p: p[0])
+    return [(t, r) for t, _, r in header_rows]
 
+
+def _grid(placed: list[tuple[float, dict]], n_columns: int) -> Table:
     n_label = max(len(row["labels"]) for _, row in placed)
-    width = n_label + len(columns)
+    width = n_label + n_columns
     rows: list[list[Cell]] = []
     for _, row in placed:
         texts = [""] * (n_label - len(row["labels"])) + row["labels"]
-        texts += [row.get(c, "") for c in range(len(columns))]
+        texts += [row.get(c, "") for c in range(n_columns)]
         rows.append([Cell(t, len(rows), c) for c, t in enumerate(texts[:width])])
     return Table(rows=rows, grid=[list(r) for r in rows], spans_known=True)
 
