@@ -1,7 +1,7 @@
 """Test-only writer of annual reports whose tables reach us flattened into text.
 
 The templates' labels and keys are spelt out here from the report model
-(../shared/spec/report-model.md), independently of the parser's label tables
+(docs/model.md, after the national spec), independently of the parser's label tables
 (archive/extract/labels.py) and of the test bed (simulator/), so a label the parser
 forgets is still printed and still expected. The prose is our own.
 
