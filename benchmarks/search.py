@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,9 @@ from pathlib import Path
 import sqlite_utils
 
 from gongkai.archive.search import report_tokens  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from conftest import free_port, wait_for_http  # noqa: E402  (the suite's launcher helpers)
 from gongkai.cli import datasette_command  # noqa: E402
 
 QUERIES = ["复议", "公开", "庄口镇", "财政局", "不予公开", "行政诉讼", "年度报告",
@@ -116,24 +118,6 @@ def build(path: Path, count: int, seed: int = 1) -> float:
     database.execute("pragma wal_checkpoint(truncate)")
     database.conn.commit()
     return time.monotonic() - started
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_http(url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def timed(url: str) -> float:

@@ -44,22 +44,28 @@ def record_drop(crawler, url: str, reason: str, detail: str) -> None:
                                "detail": detail[:300]})
 
 
-class BoundedRedirectMiddleware(RedirectMiddleware):
-    """Scrapy's redirects, with a chain past REDIRECT_MAX_TIMES recorded as dropped."""
+class _RecordedRedirectChain:
+    """A redirect chain past REDIRECT_MAX_TIMES, recorded as dropped before Scrapy drops it."""
+    chain = "redirects"
 
     def _redirect(self, redirected, request, reason):
         try:
             return super()._redirect(redirected, request, reason)
         except IgnoreRequest:
             record_drop(self.crawler, request.url, TOO_MANY_REDIRECTS,
-                        f"more than {self.max_redirect_times} redirects")
+                        f"more than {self.max_redirect_times} {self.chain}")
             raise
 
 
-class BoundedMetaRefreshMiddleware(MetaRefreshMiddleware):
+class BoundedRedirectMiddleware(_RecordedRedirectChain, RedirectMiddleware):
+    """Scrapy's redirects, with a chain past REDIRECT_MAX_TIMES recorded as dropped."""
+
+
+class BoundedMetaRefreshMiddleware(_RecordedRedirectChain, MetaRefreshMiddleware):
     """Meta refreshes: a target that is not an http(s) URL (`javascript:`, garbage) leaves
     the page as it is — Scrapy would raise building a request for it, and the report
     on the page would be lost; a chain past REDIRECT_MAX_TIMES is recorded as dropped."""
+    chain = "redirects (meta refresh)"
 
     def process_response(self, request, response, spider=None):
         try:
@@ -67,14 +73,6 @@ class BoundedMetaRefreshMiddleware(MetaRefreshMiddleware):
         except ValueError as error:  # no request can be made of the target
             log.info("meta refresh ignored on %s: %s", response.url, error)
             return response
-
-    def _redirect(self, redirected, request, reason):
-        try:
-            return super()._redirect(redirected, request, reason)
-        except IgnoreRequest:
-            record_drop(self.crawler, request.url, TOO_MANY_REDIRECTS,
-                        f"more than {self.max_redirect_times} redirects (meta refresh)")
-            raise
 
 
 class BoundedCompressionMiddleware(HttpCompressionMiddleware):
