@@ -22,7 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from gongkai.archive import clock, db
-from gongkai.archive.bodies import PayloadTooLarge, content_codings, decode  # noqa: F401
+from gongkai.archive.bodies import content_codings, decode
 
 WARC_DIR = "warc"
 INCOMPLETE_DIR = "incomplete"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -439,12 +438,17 @@ def demo(data_dir, seed, port):
     os.execv(command[0], command)
 
 
-from gongkai.commands.deadlines import deadlines; main.add_command(deadlines)  # noqa: E402,E702
-from gongkai.commands.probe import probe; main.add_command(probe)  # noqa: E402,E702
-from gongkai.commands.sites import add, check; sites.add_command(add); sites.add_command(check)  # noqa: E402,E702
-from gongkai.commands.importer import import_command; main.add_command(import_command)  # noqa: E402,E702
+# The command groups that live in gongkai/commands/ join the command line here, after
+# `main` and `sites` exist.
+from gongkai.commands import deadlines, importer, probe, schedule  # noqa: E402
+from gongkai.commands import sites as site_commands  # noqa: E402
 
-from gongkai.commands.schedule import schedule; main.add_command(schedule)  # noqa: E402,E702
+main.add_command(deadlines.deadlines)
+main.add_command(probe.probe)
+main.add_command(importer.import_command)
+main.add_command(schedule.schedule)
+sites.add_command(site_commands.add)
+sites.add_command(site_commands.check)
 
 if __name__ == "__main__":
     main()

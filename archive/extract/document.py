@@ -14,7 +14,7 @@ from lxml import etree
 
 from gongkai.archive.encoding import decode as decode_bytes
 
-from .limits import LIMITS, Refused, check
+from .limits import check
 
 # ---------------------------------------------------------------- text cleaning
 

@@ -3,7 +3,6 @@ built from the WARC files beside the database, to hand to an editor or a court."
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from urllib.parse import quote
 
